@@ -1,0 +1,31 @@
+# The course in two commands, on any machine with Python 3.10+ and pip:
+#   make lab    install what is needed (once) and open the course in JupyterLab
+#   make test   install what is needed (once) and run every test, notebooks included
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+# One BLAS thread: the same sums in the same order on every machine, so nbval's comparisons of
+# printed numbers are stable, and no oversubscription of a small Binder or CI machine.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+
+.PHONY: lab test bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[course,test]"
+	touch $@
+
+lab: $(BIN)/.installed
+	$(BIN)/jupyter lab notebooks
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python benchmarks/bench_three_vs_eight.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,68 @@
+"""Self-checks for the exercises: compare a student's answer with nnlib's and say what differs.
+
+Each check returns a ``CheckResult``: true when the answer is right, and shown in a notebook as
+one plain sentence, either that it passed or what is wrong (not written yet, an exception, a
+wrong shape, wrong values at which entries). A check never raises, so "Run All" goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+
+class CheckResult:
+    """The outcome of a check: ``bool(result)`` says whether it passed; ``repr`` explains."""
+
+    def __init__(self, passed: bool, message: str) -> None:
+        self.passed, self.message = passed, message
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return ("PASSED: " if self.passed else "NOT YET: ") + self.message
+
+
+def compare(got: Any, expected: Any, *, name: str = "your answer", rtol: float = 1e-5,
+            atol: float = 1e-8) -> CheckResult:
+    """Check that the array ``got`` has the shape and (to a tolerance) the values of ``expected``."""
+    expected = np.asarray(expected)
+    try:
+        got = np.asarray(got, dtype=np.result_type(expected.dtype, np.float64))
+    except (TypeError, ValueError):
+        return CheckResult(False, f"{name} should be an array of numbers, got {type(got).__name__}")
+    if got.shape != expected.shape:
+        return CheckResult(False, f"{name} has shape {got.shape}, expected {expected.shape}")
+    wrong = ~np.isclose(got, expected, rtol=rtol, atol=atol)
+    if wrong.any():
+        where = [tuple(int(i) for i in idx) for idx in np.argwhere(wrong)[:3]]
+        first = where[0]
+        return CheckResult(False, f"{name} differs from the expected values at {int(wrong.sum())} of "
+                           f"{wrong.size} entries, e.g. at index {where}: at {first} expected "
+                           f"{expected[first]:.6g}, got {got[first]:.6g}")
+    return CheckResult(True, f"{name} is right (shape {expected.shape}).")
+
+
+def check_function(student: Callable[..., Any], reference: Callable[..., Any],
+                   cases: Sequence[tuple[Any, ...]], *, name: str | None = None,
+                   rtol: float = 1e-5, atol: float = 1e-8) -> CheckResult:
+    """Call ``student(*case)`` and ``reference(*case)`` on every case and compare the results."""
+    name = name or getattr(student, "__name__", "your function")
+    for i, case in enumerate(cases, 1):
+        copies = [np.copy(a) if isinstance(a, np.ndarray) else a for a in case]
+        try:
+            got = student(*copies)
+        except NotImplementedError as err:
+            hint = f" Hint: {err}" if str(err) else ""
+            return CheckResult(False, f"{name} is not written yet: replace the line "
+                               f"`raise NotImplementedError` with your code.{hint}")
+        except Exception as err:  # a student's bug of any kind is reported, never re-raised
+            return CheckResult(False, f"{name} raised {type(err).__name__}: {err} (on test case {i})")
+        result = compare(got, reference(*case), name=f"{name}'s output on test case {i}",
+                         rtol=rtol, atol=atol)
+        if not result:
+            return result
+    return CheckResult(True, f"{name} agrees with nnlib on all {len(cases)} test cases.")

@@ -1,0 +1,36 @@
+"""Measures of a classifier: accuracy, the confusion matrix and the pairs it confuses most."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .validation import as_array
+
+
+def _pair(y_true: np.ndarray, y_pred: np.ndarray, who: str) -> tuple[np.ndarray, np.ndarray]:
+    y_true, y_pred = as_array(y_true, who, "y_true"), as_array(y_pred, who, "y_pred")
+    if y_true.ndim != 1 or y_true.shape != y_pred.shape:
+        raise ValueError(f"{who}: y_true and y_pred must be label vectors of the same shape (N,), "
+                         f"got {y_true.shape} and {y_pred.shape}")
+    return y_true, y_pred
+
+
+def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """The fraction of labels predicted right. Shapes: (N,), (N,)."""
+    y_true, y_pred = _pair(y_true, y_pred, "accuracy")
+    return float(np.mean(y_true == y_pred))
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int | None = None) -> np.ndarray:
+    """Counts (C, C): entry [i, j] is how many samples of class i were predicted as class j."""
+    y_true, y_pred = _pair(y_true, y_pred, "confusion_matrix")
+    c = num_classes or int(max(y_true.max(), y_pred.max())) + 1
+    return np.bincount(y_true * c + y_pred, minlength=c * c).reshape(c, c)
+
+
+def most_confused(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
+    """The ``k`` largest off-diagonal entries of a confusion matrix as (true, predicted, count)."""
+    off = cm.copy()
+    np.fill_diagonal(off, 0)
+    flat = np.argsort(off, axis=None)[::-1][:k]
+    return [(int(i), int(j), int(off[i, j])) for i, j in zip(*np.unravel_index(flat, cm.shape))]

@@ -1,0 +1,131 @@
+"""Figures the lessons draw again and again: images, training curves, confusion matrices,
+decision regions of 2-D models and weights seen as images. Each returns what it drew on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+
+def image_grid(images: np.ndarray, titles: Sequence[object] | None = None, *, ncols: int = 10,
+               shape: tuple[int, int] | None = None, cmap: str = "gray_r", size: float = 1.2,
+               suptitle: str | None = None, vmin: float | None = None,
+               vmax: float | None = None) -> Figure:
+    """Show images (N, H, W), or rows (N, H*W) with ``shape=(H, W)``, in a grid with titles."""
+    images = np.asarray(images)
+    if shape is not None:
+        images = images.reshape(len(images), *shape)
+    if images.ndim != 3:
+        raise ValueError(f"image_grid: expected images (N, H, W) or rows with shape=, got {images.shape}")
+    ncols = min(ncols, len(images))
+    nrows = -(-len(images) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(images):
+            ax.imshow(images[i], cmap=cmap, vmin=vmin, vmax=vmax)
+            if titles is not None:
+                ax.set_title(str(titles[i]), fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(history: dict[str, list[float]], *, title: str = "Training curves") -> Figure:
+    """Loss (left) and accuracy (right) per epoch, for every series in a Learner's history."""
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.5))
+    for key, values in history.items():
+        if key == "batch_loss" or not values:
+            continue
+        ax = ax_acc if key.endswith("acc") else ax_loss
+        epochs = np.arange(1, len(values) + 1)
+        name = "train" if key in ("loss", "acc") else key.rsplit("_", 1)[0]
+        ax.plot(epochs, values, marker="o", ms=3, label=name)
+    for ax, what in ((ax_loss, "loss"), (ax_acc, "accuracy")):
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(what)
+        ax.set_title(f"{title}: {what}")
+        if ax.lines:
+            ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion_matrix(cm: np.ndarray, *, labels: Sequence[object] | None = None,
+                          ax: Axes | None = None, title: str = "Confusion matrix") -> Axes:
+    """A confusion matrix (C, C) as an annotated heatmap: rows true class, columns predicted."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5))
+    labels = list(range(len(cm))) if labels is None else list(labels)
+    sns.heatmap(cm, annot=True, fmt="d", cmap="Blues", xticklabels=labels, yticklabels=labels,
+                cbar_kws={"label": "count"}, ax=ax)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title)
+    return ax
+
+
+def grid_over(X: np.ndarray, resolution: int = 200, padding: float = 0.1):
+    """A regular grid covering the 2-D points X: returns (xx, yy, points (resolution^2, 2))."""
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = padding * (hi - lo)
+    xx, yy = np.meshgrid(np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution),
+                         np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution))
+    return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
+
+
+def plot_decision_regions(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray,
+                          y: np.ndarray, *, ax: Axes | None = None, resolution: int = 200,
+                          title: str = "Decision regions", cmap: str = "tab10") -> Axes:
+    """Colour the plane by ``predict(points) -> labels (M,)`` and scatter the data on top."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    xx, yy, points = grid_over(X, resolution)
+    regions = np.asarray(predict(points)).reshape(xx.shape)
+    classes = np.unique(np.concatenate([np.unique(y), np.unique(regions)]))
+    colours = plt.get_cmap(cmap)(np.arange(classes.max() + 1))
+    ax.contourf(xx, yy, regions, levels=np.arange(classes.max() + 2) - 0.5,
+                colors=colours, alpha=0.25)
+    for c in np.unique(y):
+        ax.scatter(*X[y == c].T, s=8, color=colours[c], label=f"class {c}")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title, aspect="equal")
+    ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+def plot_probability_contours(prob: Callable[[np.ndarray], np.ndarray], X: np.ndarray,
+                              y: np.ndarray, *, ax: Axes | None = None, resolution: int = 200,
+                              title: str = "P(class 1)") -> Axes:
+    """Filled contours of ``prob(points) -> P(class 1) (M,)`` with the two classes on top."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 4.5))
+    xx, yy, points = grid_over(X, resolution)
+    p = np.asarray(prob(points)).reshape(xx.shape)
+    filled = ax.contourf(xx, yy, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+    ax.contour(xx, yy, p, levels=[0.5], colors="k", linewidths=1.5)
+    ax.figure.colorbar(filled, ax=ax, label="P(class 1)")
+    for c, colour in ((0, "tab:blue"), (1, "tab:red")):
+        ax.scatter(*X[y == c].T, s=6, color=colour, edgecolor="none", label=f"class {c}")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
+    ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+def show_weights(W: np.ndarray, shape: tuple[int, int] = (28, 28),
+                 titles: Sequence[object] | None = None, *, ncols: int = 10,
+                 suptitle: str | None = None) -> Figure:
+    """Each column of W (D, M) as an image of ``shape``, red positive and blue negative, on a
+    colour scale symmetric around zero so that white means "no influence"."""
+    W = np.asarray(W)
+    if W.shape[0] != shape[0] * shape[1]:
+        raise ValueError(f"show_weights: W has {W.shape[0]} rows but shape {shape} needs "
+                         f"{shape[0] * shape[1]}")
+    m = np.abs(W).max()
+    return image_grid(W.T, titles, ncols=ncols, shape=shape, cmap="RdBu_r", vmin=-m, vmax=m,
+                      suptitle=suptitle)
