@@ -66,3 +66,37 @@ def check_function(student: Callable[..., Any], reference: Callable[..., Any],
         if not result:
             return result
     return CheckResult(True, f"{name} agrees with nnlib on all {len(cases)} test cases.")
+
+
+def check_backward(layer: Any, x: np.ndarray, *, name: str | None = None,
+                   tol: float = 1e-7) -> CheckResult:
+    """Gradient-check a student's layer (anything with forward, backward, params, grads)."""
+    from .gradcheck import check_layer
+
+    name = name or type(layer).__name__
+    try:
+        errors = check_layer(layer, x)
+    except NotImplementedError as err:
+        hint = f" Hint: {err}" if str(err) else ""
+        return CheckResult(False, f"{name} is not written yet: replace the line "
+                           f"`raise NotImplementedError` with your code.{hint}")
+    except Exception as err:  # a student's bug of any kind is reported, never re-raised
+        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
+    wrong = {k: v for k, v in errors.items() if not v < tol}
+    if wrong:
+        detail = ", ".join(f"d{k} (relative error {v:.1e})" for k, v in wrong.items())
+        return CheckResult(False, f"{name}'s backward disagrees with finite differences for "
+                           f"{detail}; a correct one gives below {tol:.0e}")
+    worst = max(errors.values())
+    return CheckResult(True, f"{name}'s backward matches finite differences for "
+                       f"{', '.join('d' + k for k in errors)} (largest relative error {worst:.1e}).")
+
+
+def check_choice(answer: Any, correct: Any, *, name: str = "your answer",
+                 explanation: str = "") -> CheckResult:
+    """Check a multiple-choice or single-value answer; explain why once it is right."""
+    if answer is None or answer is ...:
+        return CheckResult(False, f"{name} is not given yet: set it to one of the options.")
+    if answer != correct:
+        return CheckResult(False, f"{name} is {answer!r}, which is not right: look again.")
+    return CheckResult(True, f"{name} is right. {explanation}".strip())

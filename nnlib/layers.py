@@ -38,6 +38,11 @@ class Layer:
     def backward(self, dout: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
+    def backward_params(self, dout: np.ndarray) -> None:
+        """Fill ``self.grads`` only. Training calls this on the first layer, whose dL/dx nobody
+        needs; layers for which dx is costly (Affine) skip computing it."""
+        self.backward(dout)
+
     def _saved(self, dout: np.ndarray) -> Any:
         """What forward cached, after checking that ``dout`` matches the forward output."""
         if self._cache is None:
@@ -96,11 +101,14 @@ class Affine(Layer):
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        _, x = self._saved(dout)
         # y_nm = sum_d x_nd W_dm + b_m, so dL/dW = x^T dout, dL/db = sum_n dout, dL/dx = dout W^T
+        self.backward_params(dout)
+        return dout @ self.params["W"].T
+
+    def backward_params(self, dout: np.ndarray) -> None:
+        _, x = self._saved(dout)
         self.grads["W"] = x.T @ dout
         self.grads["b"] = dout.sum(axis=0)
-        return dout @ self.params["W"].T
 
     def __repr__(self) -> str:
         return f"Affine({self.in_features} -> {self.out_features})"

@@ -142,13 +142,15 @@ class Learner:
             raise ValueError(f"Learner.fit: epochs must be a positive integer, got {epochs!r}")
         self.loader, self.epochs, self.stop_training = loader, int(epochs), False
         self._call("on_fit_start")
-        for self.epoch in range(self.epochs):
+        for epoch in range(self.epochs):
+            self.epoch = epoch
             self._call("on_epoch_start")
-            for self.xb, self.yb in loader:
+            for xb, yb in loader:
+                self.xb, self.yb = xb, yb
                 self._call("on_batch_start")
                 self.y_hat = self.model(self.xb)
                 self.batch_loss = self.loss(self.y_hat, self.yb)
-                self.model.backward(self.loss.backward())
+                self.model.backward(self.loss.backward(), input_grad=False)
                 self.optimizer.step(self.model)
                 self._call("on_batch_end")
             self._call("on_epoch_end")

@@ -44,11 +44,16 @@ class Model:
             x = layer(x)
         return x
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Backpropagate dL/d(output) through every layer; return dL/d(input)."""
-        for layer in reversed(self.layers):
+    def backward(self, dout: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
+        """Backpropagate dL/d(output) through every layer, filling every layer's grads, and
+        return dL/d(input). With ``input_grad=False`` (as in training) the first layer skips
+        dL/dx, which would cost as much as its weight gradient, and None is returned."""
+        for layer in reversed(self.layers[1:]):
             dout = layer.backward(dout)
-        return dout
+        if input_grad:
+            return self.layers[0].backward(dout)
+        self.layers[0].backward_params(dout)
+        return None
 
     def parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
         """Yield ``(name, param, grad)`` for every parameter, e.g. ``("affine1.W", W, dW)``."""

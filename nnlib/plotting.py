@@ -129,3 +129,10 @@ def show_weights(W: np.ndarray, shape: tuple[int, int] = (28, 28),
     m = np.abs(W).max()
     return image_grid(W.T, titles, ncols=ncols, shape=shape, cmap="RdBu_r", vmin=-m, vmax=m,
                       suptitle=suptitle)
+
+
+def use_course_style() -> None:
+    """The course's plotting defaults: one call in each notebook's setup cell."""
+    sns.set_theme(context="notebook", style="whitegrid", palette="tab10")
+    plt.rcParams.update({"figure.figsize": (6.4, 4.0), "figure.dpi": 90, "axes.titlesize": 12,
+                         "image.interpolation": "nearest", "axes.grid": True})
