@@ -1,10 +1,10 @@
 """Numerical gradient checks: compare a backward pass with finite differences.
 
-The centred difference (f(x + eps) - f(x - eps)) / (2 eps) has an error of order eps^2, so in
-float64 with eps = 1e-6 a correct backward pass agrees to a relative error of about 1e-9 or
-better; anything above 1e-7 deserves suspicion, and a wrong formula gives 1e-2 or worse. In
-float32 the round-off alone is about 1e-3, which is why every check here insists on float64.
-"""
+The centred difference (f(x + eps) - f(x - eps)) / (2 eps) is off by about eps^2 (truncation)
+plus 1e-16 / eps (round-off in float64); eps = 1e-5 keeps both small, so a correct backward
+pass agrees to a relative error of about 1e-9. Above 1e-7 deserves suspicion; a wrong formula
+gives 1e-2 or worse. In float32 the round-off alone is about 1e-3, so every check here insists
+on float64."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .model import Model
 
 
 def numerical_gradient(f: Callable[[], float] | Callable[[np.ndarray], float], x: np.ndarray,
-                       eps: float = 1e-6) -> np.ndarray:
+                       eps: float = 1e-5) -> np.ndarray:
     """The gradient of the scalar ``f`` with respect to the array ``x``, by centred differences.
 
     ``x`` is nudged in place, one entry at a time, and restored; ``f`` is called with ``x`` (so
@@ -40,11 +40,17 @@ def numerical_gradient(f: Callable[[], float] | Callable[[np.ndarray], float], x
 
 
 def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    """Largest element-wise relative error max |a - b| / max(|a| + |b|, 1e-8)."""
+    """Relative error of two gradients as whole arrays: ||a - b|| / (||a|| + ||b||).
+
+    Measured on the whole array rather than entry by entry, because an entry that is almost
+    zero has a meaningless relative error (the finite difference's round-off, ~1e-10, divided
+    by almost nothing). 0 when both arrays are zero.
+    """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"rel_error: shapes differ, {a.shape} vs {b.shape}")
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)), initial=0.0))
+    scale = np.linalg.norm(a) + np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / scale) if scale > 0 else 0.0
 
 
 def _require_float64(arrays: dict[str, np.ndarray], who: str) -> None:
@@ -54,7 +60,7 @@ def _require_float64(arrays: dict[str, np.ndarray], who: str) -> None:
                              "(round-off in float32 is ~1e-3), e.g. model.astype(np.float64)")
 
 
-def check_layer(layer: Layer | Model, x: np.ndarray, *, eps: float = 1e-6,
+def check_layer(layer: Layer | Model, x: np.ndarray, *, eps: float = 1e-5,
                 rng: np.random.Generator | int | None = 0) -> dict[str, float]:
     """Check ``layer.backward`` (a Layer or a whole Model) against finite differences.
 
@@ -77,7 +83,7 @@ def check_layer(layer: Layer | Model, x: np.ndarray, *, eps: float = 1e-6,
     return errors
 
 
-def check_loss(loss: Loss, y_hat: np.ndarray, y: np.ndarray, *, eps: float = 1e-6) -> dict[str, float]:
+def check_loss(loss: Loss, y_hat: np.ndarray, y: np.ndarray, *, eps: float = 1e-5) -> dict[str, float]:
     """Check ``loss.backward()`` against finite differences; returns ``{"y_hat": error}``."""
     y_hat = np.array(y_hat, dtype=np.float64)
     _require_float64({"y_hat": y_hat}, "check_loss")
