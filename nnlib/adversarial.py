@@ -1,0 +1,111 @@
+"""Adversarial inputs: the gradient that trains a network, taken with respect to the pixels.
+
+Training holds the input fixed and moves the weights down the gradient of the loss. Turn it
+around, hold the weights fixed and move the input, and the same backward pass tells how to
+change an image so that the network sees something else: ascend the loss of the true class
+(the fast gradient sign method) or descend the distance to a chosen target class (a targeted
+attack). Pixels are kept in [0, 1] by clipping after every step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .functional import softmax
+from .losses import MSE, Loss
+from .model import Model
+
+
+def input_gradient(model: Model, loss: Loss, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """dL_n/dx_n for every sample: the gradient of each sample's own loss with respect to its input.
+
+    nnlib's losses average over the batch, L = 1/N sum_n L_n, and dL/dx_n = (1/N) dL_n/dx_n, so
+    the batch gradient is multiplied by N: each row is then independent of the batch size.
+    (The model's parameter gradients are overwritten on the way, as in any backward pass.)
+    Shapes: x (N, D), y as ``loss`` expects it, result (N, D).
+    """
+    loss(model(x), y)
+    return model.backward(loss.backward()) * len(x)
+
+
+def perceptron_input_gradient(W: np.ndarray, b: np.ndarray, x: np.ndarray,
+                              target: np.ndarray) -> np.ndarray:
+    """Closed form of d/dx 1/2 ||t - p||^2 with p = softmax(x W + b), for each sample.
+
+    With g = p - t the chain rule through the softmax Jacobian dp_c/dz_k = p_c (delta_ck - p_k)
+    gives dL/dz = p * (g - sum_c g_c p_c), and then dL/dx = dL/dz W^T.
+    Shapes: W (D, C), b (C,), x (N, D), target t (N, C), result (N, D).
+    """
+    p = softmax(x @ W + b)
+    g = p - target
+    dz = p * (g - np.sum(g * p, axis=1, keepdims=True))
+    return dz @ W.T
+
+
+def targeted_attack(model: Model, x_chosen: np.ndarray, target: np.ndarray, *, lam: float,
+                    lr: float = 0.3, steps: int = 200,
+                    start: np.ndarray | None = None) -> np.ndarray:
+    """Pull each image towards a target class while staying close to where it started.
+
+    Minimises, per sample, 1/2 ||t - y(x)||^2 + lam/2 ||x - x_chosen||^2 by projected gradient
+    descent, x <- clip(x - lr * gradient, 0, 1), from ``start`` (default: x_chosen itself).
+    ``model`` must output probabilities (end with ``Softmax``); ``target`` holds labels (N,) or
+    one-hot rows (N, C). With lam = 0 the closeness term vanishes and x may go anywhere in
+    [0, 1]^D. Starting at x_chosen can stall: where the softmax is saturated (p close to 1 for
+    one class) the squared error is flat; a faint-noise start, far from every class, is not.
+    Plain gradient descent on the penalty converges only for lr * lam < 2.
+    Shapes: x_chosen (N, D), target (N,) or (N, C), start (N, D), result (N, D).
+    """
+    if lam < 0 or lr <= 0 or steps < 1 or lr * lam >= 2:
+        raise ValueError(f"targeted_attack: need lam >= 0, lr > 0, lr * lam < 2, steps >= 1, "
+                         f"got lam={lam}, lr={lr}, steps={steps}")
+    x_chosen = np.asarray(x_chosen)
+    n_classes = model(x_chosen[:1]).shape[1]
+    target = np.asarray(target)
+    t = np.eye(n_classes, dtype=x_chosen.dtype)[target] if target.ndim == 1 else target
+    loss = MSE()
+    x = (x_chosen if start is None else np.asarray(start)).copy()
+    if x.shape != x_chosen.shape:
+        raise ValueError(f"targeted_attack: start has shape {x.shape}, x_chosen {x_chosen.shape}")
+    for _ in range(steps):
+        grad = input_gradient(model, loss, x, t) + lam * (x - x_chosen)
+        x = np.clip(x - lr * grad, 0.0, 1.0)
+    return x
+
+
+def fgsm(model: Model, loss: Loss, x: np.ndarray, y: np.ndarray, eps: float) -> np.ndarray:
+    """The fast gradient sign method: one step of size eps up the loss of the true labels.
+
+    x_adv = clip(x + eps * sign(dL/dx), 0, 1). Every pixel moves by at most eps, so the
+    perturbation is small in the max-norm, yet it is aimed at the network's weakest direction.
+    Shapes: x (N, D), y as ``loss`` expects it, result (N, D).
+    """
+    return np.clip(x + eps * np.sign(input_gradient(model, loss, x, y)), 0.0, 1.0).astype(x.dtype)
+
+
+def fgsm_accuracy(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
+                  epsilons: np.ndarray, batch_size: int = 2000) -> np.ndarray:
+    """Accuracy on FGSM versions of (X, y), one figure per eps (eps = 0 is the clean accuracy).
+
+    The gradient does not depend on eps, so it is computed once per batch and reused.
+    Shapes: X (N, D), y (N,), epsilons (E,) -> (E,).
+    """
+    epsilons = np.asarray(epsilons, dtype=np.float64)
+    correct = np.zeros(len(epsilons))
+    for start in range(0, len(X), batch_size):
+        xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+        direction = np.sign(input_gradient(model, loss, xb, yb))
+        for i, eps in enumerate(epsilons):
+            x_adv = np.clip(xb + eps * direction, 0.0, 1.0).astype(xb.dtype)
+            correct[i] += np.sum(loss.predict(model(x_adv)) == yb)
+    return correct / len(X)
+
+
+def attack_report(model: Model, x_chosen: np.ndarray, x_adv: np.ndarray,
+                  target: np.ndarray) -> tuple[float, float]:
+    """How a targeted attack did: (fraction now predicted as the target, mean L2 size
+    ||x_adv - x_chosen|| of the perturbation). Shapes: (N, D), (N, D), (N,) labels."""
+    success = float(np.mean(model(x_adv).argmax(axis=1) == target))
+    size = float(np.mean(np.linalg.norm((x_adv - x_chosen).astype(np.float64), axis=1)))
+    return success, size
+

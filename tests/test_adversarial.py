@@ -1,0 +1,123 @@
+"""Input gradients agree with finite differences, and the attacks do what they promise on a
+small model whose answers can be worked out."""
+
+import numpy as np
+import pytest
+
+from nnlib.adversarial import (
+    attack_report,
+    fgsm,
+    fgsm_accuracy,
+    input_gradient,
+    perceptron_input_gradient,
+    targeted_attack,
+)
+from nnlib.gradcheck import numerical_gradient, rel_error
+from nnlib.layers import Affine, ReLU, Softmax, Tanh
+from nnlib.losses import MSE, CrossEntropy
+from nnlib.model import Model
+
+TOL = 1e-7
+
+
+def perceptron(seed=0, d=6, c=3, scale=1.0):
+    rng = np.random.default_rng(seed)
+    layer = Affine(d, c, rng=rng)
+    layer.params["W"] *= scale
+    layer.params["b"][:] = rng.standard_normal(c)
+    return layer
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_input_gradient_matches_finite_differences_per_sample(n):
+    rng = np.random.default_rng(n)
+    model = Model([Affine(6, 5, rng=1), Tanh(), Affine(5, 3, rng=2)])
+    loss = CrossEntropy()
+    x, y = rng.standard_normal((n, 6)), rng.integers(0, 3, n)
+    # the sum of the per-sample losses is N times nnlib's batch mean
+    numeric = numerical_gradient(lambda z: loss(model(z), y) * n, x.copy())
+    assert rel_error(input_gradient(model, loss, x, y), numeric) < TOL
+
+
+def test_input_gradient_does_not_depend_on_the_batch():
+    rng = np.random.default_rng(0)
+    model = Model([Affine(4, 8, rng=1), ReLU(), Affine(8, 3, rng=2)])
+    x, y = rng.standard_normal((6, 4)), rng.integers(0, 3, 6)
+    whole = input_gradient(model, CrossEntropy(), x, y)
+    np.testing.assert_allclose(whole[2:3], input_gradient(model, CrossEntropy(), x[2:3], y[2:3]))
+
+
+def test_closed_form_perceptron_gradient():
+    rng = np.random.default_rng(3)
+    layer = perceptron(3)
+    x, t = rng.standard_normal((4, 6)), np.eye(3)[rng.integers(0, 3, 4)]
+    closed = perceptron_input_gradient(layer.params["W"], layer.params["b"], x, t)
+    via_model = input_gradient(Model([layer, Softmax()]), MSE(), x, t)
+    numeric = numerical_gradient(lambda z: MSE()(Model([layer, Softmax()])(z), t) * 4, x.copy())
+    assert rel_error(closed, numeric) < TOL
+    assert rel_error(closed, via_model) < TOL
+
+
+def test_fgsm_moves_every_pixel_by_eps_up_the_loss_and_clips():
+    rng = np.random.default_rng(4)
+    model = Model([perceptron(4)])
+    loss = CrossEntropy()
+    x, y = rng.uniform(0.2, 0.8, (5, 6)), rng.integers(0, 3, 5)
+    x_adv = fgsm(model, loss, x, y, 0.1)
+    np.testing.assert_allclose(np.abs(x_adv - x), 0.1)
+    assert loss(model(x_adv), y) > loss(model(x), y)
+    assert np.all(fgsm(model, loss, x, y, 5.0) >= 0) and np.all(fgsm(model, loss, x, y, 5.0) <= 1)
+
+
+def test_fgsm_on_a_linear_model_lowers_the_true_logit_by_eps_times_l1_norm():
+    # for a linear model the sign of the gradient is known: the loss of class y rises fastest
+    # along sign(W[:, other] - W[:, y]); with two classes the logit gap changes by eps * ||w||_1
+    layer = Affine(3, 2, rng=0)
+    layer.params["W"][...] = [[1.0, -1.0], [-2.0, 2.0], [0.5, 0.0]]
+    model = Model([layer])
+    x, y = np.full((1, 3), 0.5), np.array([0])
+    gap = lambda z: float((model(z)[:, 0] - model(z)[:, 1])[0])  # noqa: E731
+    x_adv = fgsm(model, CrossEntropy(), x, y, 0.1)
+    assert gap(x) - gap(x_adv) == pytest.approx(0.1 * (2 + 4 + 0.5))
+
+
+def test_fgsm_accuracy_starts_at_the_clean_accuracy_and_falls():
+    rng = np.random.default_rng(5)
+    X = rng.uniform(0, 1, (300, 6))
+    model = Model([perceptron(5, scale=3.0)])
+    y = model(X).argmax(axis=1)  # the model is right on every sample
+    acc = fgsm_accuracy(model, CrossEntropy(), X, y, [0.0, 0.05, 0.5], batch_size=128)
+    assert acc[0] == 1.0
+    assert acc[2] < acc[1] < 1.0
+
+
+def test_targeted_attack_reaches_the_target_and_lambda_keeps_it_close():
+    rng = np.random.default_rng(6)
+    layer = Affine(6, 3, rng=0)
+    layer.params["W"][...] = 4 * np.repeat(np.eye(3), 2, axis=0)  # class c reads pixels 2c, 2c+1
+    model = Model([layer, Softmax()])
+    x0 = rng.uniform(0, 1, (20, 6))
+    target = (model(x0).argmax(axis=1) + 1) % 3
+    start = rng.uniform(0, 0.01, x0.shape)
+    free = targeted_attack(model, x0, target, lam=0.0, lr=1.0, steps=300, start=start)
+    tied = targeted_attack(model, x0, target, lam=1.0, lr=1.0, steps=300, start=start)
+    assert free.min() >= 0 and free.max() <= 1
+    ok_free, size_free = attack_report(model, x0, free, target)
+    ok_tied, size_tied = attack_report(model, x0, tied, target)
+    assert ok_free == 1.0
+    assert ok_tied < 1.0 and size_tied < size_free
+
+
+def test_targeted_attack_refuses_a_divergent_step():
+    model = Model([perceptron(), Softmax()])
+    with pytest.raises(ValueError, match="lr \\* lam < 2"):
+        targeted_attack(model, np.zeros((1, 6)), np.array([0]), lam=1.0, lr=2.0)
+
+
+def test_attack_report():
+    model = Model([perceptron(7), Softmax()])
+    x = np.zeros((2, 6))
+    x_adv = np.array([[3.0, 4.0, 0, 0, 0, 0], [0.0] * 6])
+    pred = model(x_adv).argmax(axis=1)
+    success, size = attack_report(model, x, x_adv, np.array([pred[0], (pred[1] + 1) % 3]))
+    assert success == 0.5 and size == pytest.approx(2.5)
