@@ -94,13 +94,15 @@ class ProgressBar(Callback):
     def on_fit_start(self, learner: Learner) -> None:
         self.bar = tqdm(total=learner.epochs * len(learner.loader), unit="batch", leave=True)
 
+    def on_epoch_start(self, learner: Learner) -> None:
+        self.bar.set_description(f"epoch {learner.epoch + 1}/{learner.epochs}", refresh=False)
+
     def on_batch_end(self, learner: Learner) -> None:
         self.bar.update(1)
 
     def on_epoch_end(self, learner: Learner) -> None:
         self.bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in learner.history.items()
                               if k != "batch_loss" and v}, refresh=False)
-        self.bar.set_description(f"epoch {learner.epoch + 1}/{learner.epochs}")
 
     def on_fit_end(self, learner: Learner) -> None:
         self.bar.close()

@@ -114,7 +114,7 @@ def test_one_hot():
 
 def test_train_val_split_partitions_and_is_reproducible():
     X, y = np.arange(20).reshape(10, 2), np.arange(10)
-    X_tr, X_val, y_tr, y_val = train_val_split(X, y, 0.3, rng=0)
+    X_tr, _, y_tr, y_val = train_val_split(X, y, 0.3, rng=0)
     assert len(y_val) == 3 and sorted(np.concatenate([y_tr, y_val]).tolist()) == list(range(10))
     np.testing.assert_array_equal(X_tr[:, 0] // 2, y_tr)
     np.testing.assert_array_equal(train_val_split(X, y, 0.3, rng=0)[3], y_val)

@@ -5,7 +5,7 @@ import pytest
 
 from nnlib.data import DataLoader
 from nnlib.datasets import make_annuli
-from nnlib.layers import Affine, Sigmoid, Tanh
+from nnlib.layers import Affine, Tanh
 from nnlib.learner import Learner, evaluate
 from nnlib.losses import BCEWithLogits, CrossEntropy
 from nnlib.model import Model
