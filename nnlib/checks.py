@@ -100,3 +100,66 @@ def check_choice(answer: Any, correct: Any, *, name: str = "your answer",
     if answer != correct:
         return CheckResult(False, f"{name} is {answer!r}, which is not right: look again.")
     return CheckResult(True, f"{name} is right. {explanation}".strip())
+
+
+def check_param_gradients(student: Callable[[], Any], value: Callable[[], float],
+                          params: dict[str, np.ndarray], *, name: str = "your gradient",
+                          tol: float = 1e-6) -> CheckResult:
+    """Check that ``student()`` returns, for every key of ``params``, the gradient of the scalar
+    ``value()`` with respect to that (float64) array, against finite differences."""
+    from .gradcheck import numerical_gradient, rel_error
+
+    try:
+        got = student()
+    except NotImplementedError as err:
+        hint = f" Hint: {err}" if str(err) else ""
+        return CheckResult(False, f"{name} is not written yet: replace the line "
+                           f"`raise NotImplementedError` with your code.{hint}")
+    except Exception as err:  # a student's bug of any kind is reported, never re-raised
+        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
+    if not isinstance(got, dict) or set(got) != set(params):
+        keys = sorted(got) if isinstance(got, dict) else type(got).__name__
+        return CheckResult(False, f"{name} should be a dict with the keys {sorted(params)}, got {keys}")
+    for key, param in params.items():
+        if np.shape(got[key]) != param.shape:
+            return CheckResult(False, f"{name}[{key!r}] has shape {np.shape(got[key])}, "
+                               f"expected {param.shape}")
+        error = rel_error(got[key], numerical_gradient(lambda _: value(), param))
+        if not error < tol:
+            return CheckResult(False, f"{name}[{key!r}] disagrees with finite differences "
+                               f"(relative error {error:.1e}; a correct one gives below {tol:.0e})")
+    return CheckResult(True, f"{name} matches finite differences for all {len(params)} parameters.")
+
+
+def check_answer(answer: Callable[[], Any], correct: Any, *, name: str = "your answer",
+                 explanation: str = "") -> CheckResult:
+    """Like ``check_choice``, for an answer given by a function (so that an unwritten answer,
+    ``raise NotImplementedError``, is reported instead of stopping the notebook)."""
+    try:
+        value = answer()
+    except NotImplementedError:
+        return CheckResult(False, f"{name} is not given yet: replace the line "
+                           "`raise NotImplementedError` with your answer.")
+    except Exception as err:  # a student's bug of any kind is reported, never re-raised
+        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
+    return check_choice(value, correct, name=name, explanation=explanation)
+
+
+def check_layers(build: Callable[[], Any], expected: Sequence[str], *,
+                 name: str = "your network") -> CheckResult:
+    """Check the layers of the model that ``build()`` returns, by their printed form, e.g.
+    ``["Affine(784 -> 100)", "ReLU()", ...]``."""
+    try:
+        got = [repr(layer) for layer in build().layers]
+    except NotImplementedError:
+        return CheckResult(False, f"{name} is not written yet: replace the line "
+                           "`raise NotImplementedError` with your code.")
+    except Exception as err:  # a student's bug of any kind is reported, never re-raised
+        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
+    for i, (g, e) in enumerate(zip(got, expected, strict=False)):
+        if g != e:
+            return CheckResult(False, f"layer {i} of {name} is {g}, expected {e}")
+    if len(got) != len(expected):
+        return CheckResult(False, f"{name} has {len(got)} layers, expected {len(expected)}: "
+                           f"{', '.join(expected)}")
+    return CheckResult(True, f"{name} has the expected layers: {', '.join(expected)}.")
