@@ -163,37 +163,3 @@ def check_layers(build: Callable[[], Any], expected: Sequence[str], *,
         return CheckResult(False, f"{name} has {len(got)} layers, expected {len(expected)}: "
                            f"{', '.join(expected)}")
     return CheckResult(True, f"{name} has the expected layers: {', '.join(expected)}.")
-
-
-def check_answer(answer: Callable[[], Any], correct: Any, *, name: str = "your answer",
-                 explanation: str = "") -> CheckResult:
-    """Like ``check_choice``, for an answer given by a function (so that an unwritten answer,
-    ``raise NotImplementedError``, is reported instead of stopping the notebook)."""
-    try:
-        value = answer()
-    except NotImplementedError:
-        return CheckResult(False, f"{name} is not given yet: replace the line "
-                           "`raise NotImplementedError` with your answer.")
-    except Exception as err:  # a student's bug of any kind is reported, never re-raised
-        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
-    return check_choice(value, correct, name=name, explanation=explanation)
-
-
-def check_layers(build: Callable[[], Any], expected: Sequence[str], *,
-                 name: str = "your network") -> CheckResult:
-    """Check the layers of the model that ``build()`` returns, by their printed form, e.g.
-    ``["Affine(784 -> 100)", "ReLU()", ...]``."""
-    try:
-        got = [repr(layer) for layer in build().layers]
-    except NotImplementedError:
-        return CheckResult(False, f"{name} is not written yet: replace the line "
-                           "`raise NotImplementedError` with your code.")
-    except Exception as err:  # a student's bug of any kind is reported, never re-raised
-        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
-    for i, (g, e) in enumerate(zip(got, expected, strict=False)):
-        if g != e:
-            return CheckResult(False, f"layer {i} of {name} is {g}, expected {e}")
-    if len(got) != len(expected):
-        return CheckResult(False, f"{name} has {len(got)} layers, expected {len(expected)}: "
-                           f"{', '.join(expected)}")
-    return CheckResult(True, f"{name} has the expected layers: {', '.join(expected)}.")
