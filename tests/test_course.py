@@ -1,0 +1,129 @@
+"""The course as a whole: navigation, index, links, notebook hygiene and the student edition."""
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(ROOT / "tools"))
+
+import course  # noqa: E402
+import student_edition  # noqa: E402
+
+ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
+LESSON_PATHS = [NOTEBOOKS / lesson.file for lesson in course.LESSONS]
+LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def test_every_lesson_exists_and_every_notebook_is_a_lesson():
+    assert sorted(p.name for p in ALL) == sorted([course.INDEX] + [p.name for p in LESSON_PATHS])
+    for path in LESSON_PATHS:
+        assert re.fullmatch(r"\d\d-[a-z0-9-]+\.ipynb", path.name)
+
+
+@pytest.mark.parametrize("index", range(len(course.LESSONS)), ids=lambda i: course.LESSONS[i].stem)
+def test_navigation_is_generated_and_in_course_order(index):
+    cells = read(LESSON_PATHS[index]).cells
+    expected = course.navigation(index)
+    for cell in (cells[0], cells[-1]):
+        assert "navigation" in cell.metadata.get("tags", []), "run: python tools/course.py"
+        assert cell.source == expected, "navigation edited by hand: run python tools/course.py"
+    if index + 1 < len(course.LESSONS):
+        assert f"]({course.LESSONS[index + 1].file})" in expected
+
+
+def test_index_lists_the_lessons_in_course_order():
+    cells = read(NOTEBOOKS / course.INDEX).cells
+    listing = [c for c in cells if "lesson-list" in c.metadata.get("tags", [])]
+    assert len(listing) == 1 and listing[0].source == course.lesson_list()
+    linked = [m for m in LINK.findall(listing[0].source) if m.endswith(".ipynb")]
+    assert linked == [lesson.file for lesson in course.LESSONS]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_every_relative_link_points_somewhere(path):
+    for cell in read(path).cells:
+        if cell.cell_type != "markdown":
+            continue
+        for target in LINK.findall(cell.source):
+            if re.match(r"[a-z]+:", target):  # http:, https:, mailto:
+                continue
+            assert (path.parent / target).exists(), f"{path.name}: link to missing {target}"
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_notebook_hygiene(path):
+    nb = read(path)
+    nbformat.validate(nb)
+    assert "widgets" not in nb.metadata, "widget state is saved in the metadata"
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), "not one clean run: tools/run_notebooks.py"
+    text = path.read_text()
+    for pattern in (r"/(home|root|Users|work|tmp)/[\w.-]+", r"[A-Z]:\\\\Users"):
+        assert not re.search(pattern, text), f"an absolute path in {path.name}"
+    assert nb.metadata.kernelspec.name == "python3"
+
+
+def solution_cells(nb):
+    return [i for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and student_edition.BEGIN in c.source]
+
+
+def output_text(cell) -> str:
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append(out.get("text", "") or out.get("data", {}).get("text/plain", ""))
+        parts.append(out.get("evalue", ""))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("path", LESSON_PATHS, ids=lambda p: p.name)
+def test_every_exercise_has_a_self_check_that_passes_on_the_solution(path):
+    nb = read(path)
+    exercises = solution_cells(nb)
+    assert exercises, f"{path.name} has no exercise"
+    for i in exercises:
+        after = [c for c in nb.cells[i + 1:] if c.cell_type == "code"][:1]
+        assert after and output_text(after[0]).startswith("PASSED:"), (
+            f"{path.name}: the cell after exercise cell {i} is not a passing self-check")
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    counts = student_edition.build(out)
+    assert set(counts) == {p.name for p in ALL}
+    return out
+
+
+@pytest.mark.parametrize("path", LESSON_PATHS, ids=lambda p: p.name)
+def test_student_edition_has_no_solution_and_its_checks_say_not_yet(path, student_dir):
+    reference, student = read(path), read(student_dir / path.name)
+    assert len(student.cells) == len(reference.cells)
+    assert student_edition.BEGIN not in student_dir.joinpath(path.name).read_text()
+    for i in solution_cells(reference):
+        body = reference.cells[i].source.split(student_edition.BEGIN)[1]
+        solution = [line.strip() for block in body.split(student_edition.BEGIN)
+                    for line in block.split(student_edition.END)[0].splitlines()
+                    if len(line.strip()) > 12]
+        for line in solution:
+            assert line not in student.cells[i].source, f"solution line survived: {line}"
+    assert all(not c.get("outputs") for c in student.cells if c.cell_type == "code")
+    # Run the student edition as a student would, before writing anything: every self-check
+    # must report NOT YET (and never a traceback).
+    NotebookClient(student, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    for i in solution_cells(reference):
+        check = next(j for j in range(i + 1, len(student.cells))
+                     if student.cells[j].cell_type == "code")
+        text = output_text(student.cells[check])
+        assert text.startswith("NOT YET:"), f"{path.name} cell {check} on the stub: {text[:300]}"

@@ -1,0 +1,145 @@
+"""The course's table of contents, in one place, and the navigation generated from it.
+
+``LESSONS`` is the order of the course. ``python tools/course.py`` rewrites, in every lesson,
+the previous / contents / next links (the cells tagged ``navigation``, first and last), and in
+``00-index.ipynb`` the lesson list (the cell tagged ``lesson-list``). Only markdown cells change,
+so outputs and execution counts stay as they are. tests/test_course.py fails when a link points
+nowhere or the index and the links disagree with this list.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+INDEX = "00-index.ipynb"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    stem: str
+    title: str
+    minutes: int
+    needs: str
+    summary: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.stem}.ipynb"
+
+    @property
+    def number(self) -> str:
+        return self.stem[:2]
+
+
+LESSONS = [
+    Lesson("01-perceptron", "The multiclass perceptron", 60,
+           "Python and NumPy arrays; derivatives of exp and log",
+           "Ten softmax neurons, one per digit, trained on the full MNIST by gradient ascent on "
+           "the log-likelihood: softmax derived and computed stably, the update rule derived, "
+           "full-batch against mini-batch training, when to stop, the images it gets most "
+           "wrong and its weights seen as pictures. A single layer already reads digits."),
+    Lesson("02-backprop-math", "The maths of backpropagation", 75,
+           "lesson 01; the chain rule",
+           "Every term of the backpropagation formulas derived for a one-hidden-layer sigmoid "
+           "network, with the intuition of each factor; a small example worked by hand and "
+           "then by nnlib to the same digits; a numerical gradient check of a whole network; "
+           "squared error against cross-entropy on the 8x8 digits, measured on held-out data."),
+    Lesson("03-annuli-classification", "Classifying the annuli", 60,
+           "lesson 02",
+           "A 2-H-3 network learns to separate three concentric rings. One sample traced "
+           "through the forward and backward pass with every intermediate named, then the "
+           "whole batch at once; decision regions as the hidden layer grows; how close it "
+           "gets to the best accuracy any classifier can reach on this data."),
+    Lesson("04-three-vs-eight-embeddings", "3 vs 8: the embedding a network learns", 60,
+           "lessons 01 and 03",
+           "A 784-100-100-2-1 network trained with the Learner and callbacks to tell 3s from "
+           "8s. Its 2-D hidden layer is a new space in which one straight line separates the "
+           "classes: the test set plotted there with the logistic output's probability "
+           "contours, compared with logistic regression on the raw pixels."),
+    Lesson("05-weight-visualisation", "What the weights look at", 45,
+           "lessons 01 and 02",
+           "The first-layer weights of a 784-H-10 MNIST network as images, each digit's output "
+           "projected back to the pixels, input-gradient saliency, and how the strength of L2 "
+           "regularisation changes both the pictures and the test accuracy."),
+    Lesson("06-adversarial-inputs", "Adversarial inputs", 60,
+           "lessons 01 and 02",
+           "The gradient of the loss with respect to the pixels: derived for the perceptron, "
+           "computed for any network. Used to turn noise into a 'digit', to push a real "
+           "image into another class with a barely visible change, and in the fast gradient "
+           "sign method, against the perceptron and a multi-layer network."),
+]
+
+
+def _link(lesson: Lesson, label: str) -> str:
+    return f"[{label}: {lesson.number} {lesson.title}]({lesson.file})"
+
+
+def navigation(i: int) -> str:
+    """The navigation line of lesson ``i`` (an index into LESSONS)."""
+    parts = []
+    if i > 0:
+        parts.append("&lt; " + _link(LESSONS[i - 1], "Previous"))
+    parts.append(f"[Contents]({INDEX})")
+    if i + 1 < len(LESSONS):
+        parts.append(_link(LESSONS[i + 1], "Next") + " &gt;")
+    return " | ".join(parts)
+
+
+def lesson_list() -> str:
+    """The index's list of lessons: links, time, prerequisites and one paragraph each."""
+    blocks = ["## The lessons"]
+    for lesson in LESSONS:
+        blocks.append(f"### {lesson.number}. [{lesson.title}]({lesson.file})\n\n"
+                      f"*About {lesson.minutes} minutes. Before it: {lesson.needs}.*\n\n"
+                      f"{lesson.summary}")
+    return "\n\n".join(blocks)
+
+
+def _tagged(cell: nbformat.NotebookNode, tag: str) -> bool:
+    return tag in cell.get("metadata", {}).get("tags", [])
+
+
+def _markdown(source: str, tag: str, cell_id: str) -> nbformat.NotebookNode:
+    # a fixed id, so that re-running this script changes nothing when the links are unchanged
+    return nbformat.v4.new_markdown_cell(source, metadata={"tags": [tag]}, id=cell_id)
+
+
+def write_navigation(path: Path, i: int) -> None:
+    """Replace (or add) the first and last cells of a lesson with its navigation line."""
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if not _tagged(c, "navigation")]
+    nav = navigation(i)
+    nb.cells = [_markdown(nav, "navigation", "nav-top"), *cells,
+                _markdown(nav, "navigation", "nav-bottom")]
+    nbformat.write(nb, path)
+
+
+def write_index(path: Path) -> None:
+    """Replace the cell tagged ``lesson-list`` of the index with the list generated above."""
+    nb = nbformat.read(path, as_version=4)
+    for j, cell in enumerate(nb.cells):
+        if _tagged(cell, "lesson-list"):
+            nb.cells[j] = _markdown(lesson_list(), "lesson-list", "lesson-list")
+            break
+    else:
+        raise ValueError(f"{path.name}: no cell tagged 'lesson-list' to replace")
+    nbformat.write(nb, path)
+
+
+def main() -> None:
+    missing = [lesson.file for lesson in LESSONS if not (NOTEBOOKS / lesson.file).exists()]
+    for i, lesson in enumerate(LESSONS):
+        if lesson.file not in missing:
+            write_navigation(NOTEBOOKS / lesson.file, i)
+    write_index(NOTEBOOKS / INDEX)
+    if missing:
+        sys.exit(f"lessons listed but missing: {', '.join(missing)}")
+
+
+if __name__ == "__main__":
+    main()
