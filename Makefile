@@ -1,6 +1,10 @@
 # The course in two commands, on any machine with Python 3.10+ and pip:
 #   make lab    install what is needed (once) and open the course in JupyterLab
 #   make test   install what is needed (once) and run every test, notebooks included
+# and, for teachers and authors:
+#   make student     build the student edition (solutions replaced by stubs) into student/
+#   make notebooks   regenerate the navigation and re-run every notebook from a clean kernel
+#   make bench       time nnlib against a bare NumPy loop and scikit-learn
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -10,7 +14,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: lab test bench clean
+.PHONY: lab test bench student notebooks clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +28,15 @@ lab: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
+student: $(BIN)/.installed
+	$(BIN)/python tools/student_edition.py
+
+notebooks: $(BIN)/.installed
+	$(BIN)/python tools/course.py
+	$(BIN)/python tools/run_notebooks.py
+
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_three_vs_eight.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info student
