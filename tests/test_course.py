@@ -127,3 +127,11 @@ def test_student_edition_has_no_solution_and_its_checks_say_not_yet(path, studen
                      if student.cells[j].cell_type == "code")
         text = output_text(student.cells[check])
         assert text.startswith("NOT YET:"), f"{path.name} cell {check} on the stub: {text[:300]}"
+
+
+def test_readme_lessons_table_and_badges_match_the_course():
+    readme = (ROOT / "README.md").read_text()
+    assert course.readme_table() in readme, "README lessons table is stale: python tools/course.py"
+    assert f"({course.BINDER}{course.INDEX})" in readme  # the launch badge for the whole course
+    for lesson in course.LESSONS:
+        assert f"({course.BINDER}{lesson.file})" in readme

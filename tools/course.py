@@ -2,9 +2,10 @@
 
 ``LESSONS`` is the order of the course. ``python tools/course.py`` rewrites, in every lesson,
 the previous / contents / next links (the cells tagged ``navigation``, first and last), and in
-``00-index.ipynb`` the lesson list (the cell tagged ``lesson-list``). Only markdown cells change,
-so outputs and execution counts stay as they are. tests/test_course.py fails when a link points
-nowhere or the index and the links disagree with this list.
+``00-index.ipynb`` the lesson list (the cell tagged ``lesson-list``), and in README.md the
+lessons table with a Binder badge per lesson. Only markdown changes, so outputs and execution
+counts stay as they are. tests/test_course.py fails when a link points nowhere or the index,
+the README and the links disagree with this list.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
 INDEX = "00-index.ipynb"
+REPOSITORY = "nnlib-course/nn-from-scratch"  # on GitHub: where Binder and nbgitpuller fetch from
+BINDER = f"https://mybinder.org/v2/gh/{REPOSITORY}/HEAD?urlpath=lab/tree/notebooks/"
+BADGE = "https://mybinder.org/badge_logo.svg"
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class Lesson:
     title: str
     minutes: int
     needs: str
+    goal: str
     summary: str
 
     @property
@@ -39,35 +45,41 @@ class Lesson:
 LESSONS = [
     Lesson("01-perceptron", "The multiclass perceptron", 60,
            "Python and NumPy arrays; derivatives of exp and log",
+           "one layer of softmax neurons is already a good digit classifier; why mini-batches matter",
            "Ten softmax neurons, one per digit, trained on the full MNIST by gradient ascent on "
            "the log-likelihood: softmax derived and computed stably, the update rule derived, "
            "full-batch against mini-batch training, when to stop, the images it gets most "
            "wrong and its weights seen as pictures. A single layer already reads digits."),
     Lesson("02-backprop-math", "The maths of backpropagation", 75,
            "lesson 01; the chain rule",
+           "where every term of the backpropagation formulas comes from, and how to check them",
            "Every term of the backpropagation formulas derived for a one-hidden-layer sigmoid "
            "network, with the intuition of each factor; a small example worked by hand and "
            "then by nnlib to the same digits; a numerical gradient check of a whole network; "
            "squared error against cross-entropy on the 8x8 digits, measured on held-out data."),
     Lesson("03-annuli-classification", "Classifying the annuli", 60,
            "lesson 02",
+           "how a hidden layer bends space, one gradient at a time",
            "A 2-H-3 network learns to separate three concentric rings. One sample traced "
            "through the forward and backward pass with every intermediate named, then the "
            "whole batch at once; decision regions as the hidden layer grows; how close it "
            "gets to the best accuracy any classifier can reach on this data."),
     Lesson("04-three-vs-eight-embeddings", "3 vs 8: the embedding a network learns", 60,
            "lessons 01 and 03",
+           "a network's last hidden layer is a new space where a line separates the classes",
            "A 784-100-100-2-1 network trained with the Learner and callbacks to tell 3s from "
            "8s. Its 2-D hidden layer is a new space in which one straight line separates the "
            "classes: the test set plotted there with the logistic output's probability "
            "contours, compared with logistic regression on the raw pixels."),
     Lesson("05-weight-visualisation", "What the weights look at", 45,
            "lessons 01 and 02",
+           "what a trained network's weights encode, and how regularisation changes them",
            "The first-layer weights of a 784-H-10 MNIST network as images, each digit's output "
            "projected back to the pixels, input-gradient saliency, and how the strength of L2 "
            "regularisation changes both the pictures and the test accuracy."),
     Lesson("06-adversarial-inputs", "Adversarial inputs", 60,
            "lessons 01 and 02",
+           "the gradient that trains a network can also fool it, and how little it takes",
            "The gradient of the loss with respect to the pixels: derived for the perceptron, "
            "computed for any network. Used to turn noise into a 'digit', to push a real "
            "image into another class with a barely visible change, and in the fast gradient "
@@ -98,6 +110,24 @@ def lesson_list() -> str:
                       f"*About {lesson.minutes} minutes. Before it: {lesson.needs}.*\n\n"
                       f"{lesson.summary}")
     return "\n\n".join(blocks)
+
+
+def readme_table() -> str:
+    """The README's lessons table: link, goal and a Binder badge per lesson."""
+    rows = ["| # | lesson | what you learn | Binder |", "| --- | --- | --- | --- |"]
+    for lesson in LESSONS:
+        rows.append(f"| {lesson.number} | [{lesson.title}](notebooks/{lesson.file}) | "
+                    f"{lesson.goal} | [![Binder]({BADGE})]({BINDER}{lesson.file}) |")
+    return "\n".join(rows)
+
+
+def write_readme(path: Path) -> None:
+    """Replace the README's text between the lessons-table markers with ``readme_table()``."""
+    start, end = "<!-- lessons-table: generated by tools/course.py -->", "<!-- /lessons-table -->"
+    text = path.read_text()
+    before, rest = text.split(start)
+    after = rest.split(end)[1]
+    path.write_text(f"{before}{start}\n{readme_table()}\n{end}{after}")
 
 
 def _tagged(cell: nbformat.NotebookNode, tag: str) -> bool:
@@ -137,6 +167,7 @@ def main() -> None:
         if lesson.file not in missing:
             write_navigation(NOTEBOOKS / lesson.file, i)
     write_index(NOTEBOOKS / INDEX)
+    write_readme(ROOT / "README.md")
     if missing:
         sys.exit(f"lessons listed but missing: {', '.join(missing)}")
 
