@@ -136,3 +136,34 @@ def use_course_style() -> None:
     sns.set_theme(context="notebook", style="whitegrid", palette="tab10")
     plt.rcParams.update({"figure.figsize": (6.4, 4.0), "figure.dpi": 90, "axes.titlesize": 12,
                          "image.interpolation": "nearest", "axes.grid": True})
+
+
+def show_perturbations(x: np.ndarray, x_adv: np.ndarray, titles: Sequence[object] | None = None,
+                       adv_titles: Sequence[object] | None = None, *,
+                       shape: tuple[int, int] = (28, 28), suptitle: str | None = None) -> Figure:
+    """Originals (top row), perturbations x_adv - x (middle, red adds ink, blue removes it, on a
+    colour scale symmetric around zero) and the perturbed images (bottom). Shapes: (N, H*W) each."""
+    x, x_adv = np.asarray(x), np.asarray(x_adv)
+    if x.shape != x_adv.shape or x.ndim != 2:
+        raise ValueError(f"show_perturbations: x and x_adv must be rows of the same shape (N, H*W), "
+                         f"got {x.shape} and {x_adv.shape}")
+    delta = x_adv - x
+    m = max(float(np.abs(delta).max()), 1e-12)
+    fig, axes = plt.subplots(3, len(x), figsize=(1.6 * len(x) + 1, 5.4), squeeze=False)
+    for i in range(len(x)):
+        axes[0, i].imshow(x[i].reshape(shape), cmap="gray_r", vmin=0, vmax=1)
+        shown = axes[1, i].imshow(delta[i].reshape(shape), cmap="RdBu_r", vmin=-m, vmax=m)
+        axes[2, i].imshow(x_adv[i].reshape(shape), cmap="gray_r", vmin=0, vmax=1)
+        axes[0, i].set_title("" if titles is None else str(titles[i]), fontsize=9)
+        axes[1, i].set_title(f"|d| = {np.linalg.norm(delta[i]):.2f}", fontsize=9)
+        axes[2, i].set_title("" if adv_titles is None else str(adv_titles[i]), fontsize=9)
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    for row, name in enumerate(("original", "perturbation", "perturbed")):
+        axes[row, 0].set_ylabel(name)
+    fig.colorbar(shown, ax=axes[1, :], fraction=0.02, pad=0.01, label="change of pixel value")
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig

@@ -121,3 +121,17 @@ def test_attack_report():
     pred = model(x_adv).argmax(axis=1)
     success, size = attack_report(model, x, x_adv, np.array([pred[0], (pred[1] + 1) % 3]))
     assert success == 0.5 and size == pytest.approx(2.5)
+
+
+def test_show_perturbations_draws_three_rows_and_checks_shapes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from nnlib.plotting import show_perturbations
+
+    x = np.zeros((3, 4))
+    fig = show_perturbations(x, x + 0.5, ["a", "b", "c"], ["d", "e", "f"], shape=(2, 2))
+    assert len(fig.axes) == 3 * 3 + 1  # nine images and one colour bar
+    assert fig.axes[3].get_title() == "|d| = 1.00"
+    with pytest.raises(ValueError, match="same shape"):
+        show_perturbations(x, x[:2], shape=(2, 2))
