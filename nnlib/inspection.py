@@ -106,10 +106,20 @@ def loss_gradients(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
             for name, p, _ in model.parameters()}
 
 
+def gradient_errors(gradients: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
+    """For each parameter, the relative error of its whole gradient: ||a - n|| / (||a|| + ||n||).
+
+    Unlike an entry-by-entry ratio it is not thrown off by entries that are nearly zero, whose
+    numerical value is dominated by round-off (about 1e-16 * |L| / eps, so 1e-10 in float64).
+    """
+    return {name: float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-300))
+            for name, (a, n) in gradients.items()}
+
+
 def gradient_table(gradients: dict[str, tuple[np.ndarray, np.ndarray]], entries: int = 2,
                    rng: np.random.Generator | int | None = 0) -> list[dict[str, object]]:
-    """Rows (parameter, index, backprop, numerical, relative error) for ``entries`` random
-    entries of each parameter, from the output of ``loss_gradients``.
+    """Rows (parameter, index, backprop, numerical, absolute error, relative error) for
+    ``entries`` random entries of each parameter, from the output of ``loss_gradients``.
 
     The relative error is |a - n| / max(|a| + |n|, 1e-8), as in ``gradcheck.rel_error``.
     """
@@ -121,7 +131,8 @@ def gradient_table(gradients: dict[str, tuple[np.ndarray, np.ndarray]], entries:
             i = np.unravel_index(flat, analytic.shape)
             a, n = float(analytic[i]), float(numeric[i])
             rows.append({"parameter": name, "index": tuple(int(k) for k in i), "backprop": a,
-                         "numerical": n, "relative error": abs(a - n) / max(abs(a) + abs(n), 1e-8)})
+                         "numerical": n, "absolute error": abs(a - n),
+                         "relative error": abs(a - n) / max(abs(a) + abs(n), 1e-8)})
     return rows
 
 

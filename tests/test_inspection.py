@@ -8,6 +8,7 @@ from nnlib.checks import check_param_gradients
 from nnlib.gradcheck import numerical_gradient
 from nnlib.inspection import (
     backward_projection,
+    gradient_errors,
     gradient_table,
     input_gradient,
     l2_gradients,
@@ -153,6 +154,10 @@ def test_loss_gradients_agree_for_nnlib_and_expose_a_wrong_layer():
         worst[row["parameter"]] = max(worst.get(row["parameter"], 0), row["relative error"])
     assert worst["affine2.W"] < 1e-7 and worst["affine2.b"] < 1e-7
     assert worst["affine1.W"] > 1e-2 and worst["affine1.b"] > 1e-2
+    assert all(abs(r["absolute error"] - abs(r["backprop"] - r["numerical"])) < 1e-15 for r in rows)
+    whole = gradient_errors(loss_gradients(broken, CrossEntropy(), X, y))
+    assert whole["affine2.W"] < 1e-8 and whole["affine1.W"] > 1e-2
+    assert max(gradient_errors(grads).values()) < 1e-8
     with pytest.raises(ValueError, match="float64"):
         loss_gradients(small_model().astype(np.float32), MSE(), X, np.zeros((5, 3)))
 
@@ -171,3 +176,11 @@ def test_l2_sweep_is_reproducible_and_stronger_l2_gives_smaller_weights():
     norms = [np.sum(r["model"].params["affine1.W"] ** 2) for r in runs]
     assert norms[1] < 0.8 * norms[0]
     assert 0 <= runs[0]["test_acc"] <= 1 and len(runs[0]["history"]["loss"]) == 5
+
+
+def test_gradient_errors_is_the_norm_ratio():
+    a = np.array([3.0, 4.0])
+    errors = gradient_errors({"same": (a, a.copy()), "zero": (a, np.zeros(2)),
+                              "off": (a, np.array([3.0, 4.0 + 1e-3]))})
+    assert errors["same"] == 0.0 and errors["zero"] == 1.0
+    assert errors["off"] == pytest.approx(1e-3 / (5 + np.hypot(3, 4.001)))
