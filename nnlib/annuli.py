@@ -71,12 +71,13 @@ def plot_soft_predictions(X: np.ndarray, P: np.ndarray, *, ax: Axes | None = Non
 
 
 def plot_hidden_units(model: Model, X: np.ndarray, y: np.ndarray, *, ncols: int = 5,
-                      resolution: int = 100, size: float = 2.4) -> Figure:
+                      resolution: int = 100, size: float = 2.4, max_points: int = 300) -> Figure:
     """One heatmap per hidden unit: its activation h_j over the plane, its h_j = 0.5 line
-    (where alpha_j = 0) dashed, and the data as small dots coloured by class."""
+    (where alpha_j = 0) dashed, and the first ``max_points`` points as dots coloured by class."""
     xx, yy, maps = hidden_unit_maps(model, X, resolution)
+    dots, dot_colours = np.asarray(X)[:max_points], CLASS_COLOURS[np.asarray(y)[:max_points]]
     nrows = -(-len(maps) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1, size * nrows + 0.6),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1, size * nrows + 0.4),
                              squeeze=False, sharex=True, sharey=True)
     W2 = model.layers[2].params["W"]
     for j, ax in enumerate(axes.flat):
@@ -85,7 +86,7 @@ def plot_hidden_units(model: Model, X: np.ndarray, y: np.ndarray, *, ncols: int 
             continue
         image = ax.pcolormesh(xx, yy, maps[j], cmap="viridis", vmin=0, vmax=1, shading="auto")
         ax.contour(xx, yy, maps[j], levels=[0.5], colors="w", linestyles="--", linewidths=1)
-        ax.scatter(*np.asarray(X).T, s=1, c=CLASS_COLOURS[np.asarray(y)], alpha=0.5)
+        ax.scatter(*dots.T, s=3, c=dot_colours, edgecolor="k", linewidths=0.2)
         favours = int(np.argmax(W2[j]))
         ax.set_title(f"unit {j}: favours class {favours}", fontsize=9)
         ax.set_aspect("equal")
