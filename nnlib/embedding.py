@@ -58,6 +58,8 @@ def plot_embedding(prob, E: np.ndarray, y: np.ndarray, *, wrong: np.ndarray | No
     black, and the points flagged by the boolean mask ``wrong`` (N,) circled."""
     y = np.asarray(y).reshape(-1).astype(np.int64)
     ax = plot_probability_contours(prob, E, y, ax=ax, title=title)
+    ax.figure.axes[-1].set_ylabel(f"P(digit {class_names[1]})")  # the colour bar just drawn
+    ax.collections[0].set_alpha(0.35)  # lighter filled contours, so that the dots stand out
     for dots, name in zip(ax.collections[-2:], class_names, strict=True):
         dots.set_label(f"digit {name}")
     if wrong is not None and np.any(wrong):
@@ -69,7 +71,7 @@ def plot_embedding(prob, E: np.ndarray, y: np.ndarray, *, wrong: np.ndarray | No
 
 
 def plot_sigmoid_surface(prob, E: np.ndarray, y: np.ndarray, *, ax: Axes | None = None,
-                         class_names: tuple[str, str] = ("3", "8"), resolution: int = 60,
+                         class_names: tuple[str, str] = ("3", "8"), resolution: int = 100,
                          title: str = "The logistic output over the embedding plane") -> Axes:
     """The surface z = prob(e) over the plane of E (N, 2), with every point lifted to its own
     probability, so that the points sit on the sigmoid sheet."""
@@ -77,7 +79,7 @@ def plot_sigmoid_surface(prob, E: np.ndarray, y: np.ndarray, *, ax: Axes | None 
         ax = plt.figure(figsize=(7, 5.5)).add_subplot(projection="3d")
     xx, yy, grid = grid_over(E, resolution)
     ax.plot_surface(xx, yy, prob(grid).reshape(xx.shape), cmap="RdBu_r", alpha=0.45,
-                    linewidth=0, vmin=0, vmax=1)
+                    linewidth=0, vmin=0, vmax=1, rcount=resolution, ccount=resolution)
     y = np.asarray(y).reshape(-1).astype(np.int64)
     p = prob(E)
     for c, colour in ((0, "tab:blue"), (1, "tab:red")):

@@ -83,6 +83,7 @@ def test_plots_mark_the_misclassified():
     ax = plot_embedding(head_probability(head), E, y, wrong=wrong)
     labels = ax.get_legend_handles_labels()[1]
     assert labels == ["digit 3", "digit 8", "misclassified (2)"]
+    assert ax.figure.axes[-1].get_ylabel() == "P(digit 8)"
     ax3 = plot_sigmoid_surface(head_probability(head), E, y, resolution=10)
     assert ax3.name == "3d"
 
