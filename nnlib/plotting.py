@@ -169,3 +169,43 @@ def show_perturbations(x: np.ndarray, x_adv: np.ndarray, titles: Sequence[object
         fig.suptitle(suptitle)
     return fig
 
+
+def image_rows(rows: Sequence[np.ndarray], row_labels: Sequence[str], *,
+               shape: tuple[int, int] = (28, 28), centred: bool | Sequence[bool] = False,
+               col_labels: Sequence[object] | None = None, size: float = 1.1,
+               suptitle: str | None = None) -> Figure:
+    """A grid of images with one labelled row per array of ``rows`` (each (K, H*W) or (K, H, W)).
+
+    A ``centred`` row (weights, gradients) is drawn red for positive and blue for negative on a
+    scale symmetric around zero, shared by the row and shown by a colour bar; any other row is
+    drawn in grey, ink dark, from the row's minimum to its maximum.
+    """
+    rows = [np.asarray(r).reshape(len(r), *shape) for r in rows]
+    centred = [centred] * len(rows) if isinstance(centred, bool) else list(centred)
+    if not len(rows) == len(row_labels) == len(centred):
+        raise ValueError(f"image_rows: {len(rows)} rows, {len(row_labels)} labels and "
+                         f"{len(centred)} centred flags must be as many")
+    ncols = max(len(r) for r in rows)
+    fig, axes = plt.subplots(len(rows), ncols, figsize=(size * ncols + 1.2, size * len(rows) + 0.6),
+                             squeeze=False, layout="constrained")
+    for axes_row, images, label, centre in zip(axes, rows, row_labels, centred, strict=True):
+        m = max(float(np.abs(images).max()), 1e-12)
+        scale = dict(cmap="RdBu_r", vmin=-m, vmax=m) if centre else \
+            dict(cmap="gray_r", vmin=float(images.min()), vmax=float(images.max()))
+        for j, ax in enumerate(axes_row):
+            ax.set_xticks([])
+            ax.set_yticks([])
+            ax.grid(False)
+            if j < len(images):
+                shown = ax.imshow(images[j], **scale)
+            else:
+                ax.set_axis_off()
+        axes_row[0].set_ylabel(label, fontsize=9)
+        if centre:
+            fig.colorbar(shown, ax=list(axes_row), fraction=0.02, pad=0.01)
+    if col_labels is not None:
+        for ax, text in zip(axes[0], col_labels, strict=False):
+            ax.set_title(str(text), fontsize=9)
+    if suptitle:
+        fig.suptitle(suptitle)
+    return fig

@@ -184,3 +184,25 @@ def test_gradient_errors_is_the_norm_ratio():
                               "off": (a, np.array([3.0, 4.0 + 1e-3]))})
     assert errors["same"] == 0.0 and errors["zero"] == 1.0
     assert errors["off"] == pytest.approx(1e-3 / (5 + np.hypot(3, 4.001)))
+
+
+def test_image_rows_draws_one_row_per_array_with_symmetric_scales_where_centred():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nnlib.plotting import image_rows
+
+    rng = np.random.default_rng(14)
+    grey, signed = rng.uniform(0, 1, (3, 16)), rng.normal(0, 1, (2, 16))
+    fig = image_rows([grey, signed], ["grey", "signed"], shape=(4, 4), centred=[False, True])
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 5                      # 3 + 2 images; the empty cell draws nothing
+    lo, hi = images[3].get_clim()
+    assert lo == -hi == -np.abs(signed).max()
+    assert images[0].get_clim() == (grey.min(), grey.max())
+    assert fig.axes[3].get_ylabel() == "signed"
+    plt.close(fig)
+    with pytest.raises(ValueError, match="as many"):
+        image_rows([grey], ["a", "b"], shape=(4, 4))
