@@ -1,6 +1,8 @@
 # The course in two commands, on any machine with Python 3.10+ and pip:
 #   make lab    install what is needed (once) and open the course in JupyterLab
 #   make test   install what is needed (once) and run every test, notebooks included
+#   make test-browser   the course in JupyterLab in headless Chromium (installs Playwright and
+#                       Debian's chromium first): a playground slider is dragged, every lesson opened
 # and, for teachers and authors:
 #   make student     build the student edition (solutions replaced by stubs) into student/
 #   make notebooks   regenerate the navigation and re-run every notebook from a clean kernel
@@ -14,7 +16,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: lab test bench student notebooks clean
+.PHONY: lab test test-browser chromium bench student notebooks clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +29,26 @@ lab: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
+
+# Playwright from PyPI (the "browser" extra) drives Debian's chromium: Playwright's own browser
+# download is not used. tests/browser is left out of plain `pytest` (pyproject.toml's addopts).
+$(BIN)/.installed-browser: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[course,test,browser]"
+	touch $@
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    else \
+	        echo "make test-browser needs Debian's chromium at /usr/bin/chromium: as root," \
+	             "run apt-get install -y chromium" >&2; \
+	        exit 1; \
+	    fi; \
+	fi
+
+test-browser: $(BIN)/.installed-browser chromium
+	$(BIN)/python -m pytest tests/browser -o addopts= -p no:nbval -p no:cacheprovider -v
 
 student: $(BIN)/.installed
 	$(BIN)/python tools/student_edition.py
