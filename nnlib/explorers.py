@@ -44,20 +44,21 @@ the first layer is an Affine, the second its activation)::
     explorer = WeightExplorer(model, X_test)
     explorer
 
-Lesson 06, after the targeted attack (uses a trained ``model``, with or without a final
-Softmax, and X_test, y_test)::
+Lesson 06, after the lambda sweep of the targeted attack (uses prob_perceptron, X_test and
+y_test; any trained model works, with or without a final Softmax, e.g. the lesson's mlp)::
 
-    from nnlib.playground import adversarial_example, plot_adversarial, with_softmax
-    x_adv = adversarial_example(with_softmax(model), X_test[0], 3, method="lambda", strength=0.05)
-    plot_adversarial(with_softmax(model), X_test[0], x_adv, 3);
+    from nnlib.playground import adversarial_example, plot_adversarial
+    x_pushed = adversarial_example(prob_perceptron, X_test[0], 3, method="lambda", strength=0.1)
+    plot_adversarial(prob_perceptron, X_test[0], x_pushed, 3, title="Test image 0 pushed towards a 3");
 
     from nnlib.explorers import AdversarialExplorer
-    explorer = AdversarialExplorer(model, X_test, y_test)
+    explorer = AdversarialExplorer(prob_perceptron, X_test, y_test)
     explorer
 """
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Callable
 
@@ -81,6 +82,17 @@ from .playground import (
 )
 
 SLIDER = {"continuous_update": False, "style": {"description_width": "initial"}}
+
+
+def lesson_cells() -> dict[str, list[str]]:
+    """The cells this module's docstring tells the lead to add, by lesson ("01", "03", ...)."""
+    cells = {}
+    for part in __doc__.split("\nLesson ")[1:]:
+        block = part.split("::\n", 1)[1]
+        code = textwrap.dedent("\n".join(line for line in block.splitlines()
+                                          if line.startswith("    ") or not line.strip()))
+        cells[part[:2]] = [cell.strip() for cell in code.strip().split("\n\n")]
+    return cells
 
 
 class Explorer(widgets.VBox):
@@ -210,7 +222,7 @@ class AdversarialExplorer(Explorer):
     network's probabilities before and after (``adversarial_example``, ``plot_adversarial``)."""
 
     def __init__(self, model: Model, X: np.ndarray, y: np.ndarray, *, index: int = 0,
-                 target: int = 3, method: str = "lambda", lam: float = 0.05,
+                 target: int = 3, method: str = "lambda", lam: float = 0.1,
                  eps: float = 0.1) -> None:
         self.model, self.X, self.y = with_softmax(model), X, y
         classes = self.model(X[:1]).shape[1]

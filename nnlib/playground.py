@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .adversarial import input_gradient, targeted_attack
 from .data import DataLoader
@@ -146,6 +147,7 @@ def plot_learning_curves(history: dict[str, list[float]], reference: dict[str, l
     ax_loss.set(xlabel="epoch", ylabel="validation loss", title="Validation loss")
     ax_acc.set(xlabel="epoch", ylabel="validation accuracy (%)", title="Validation accuracy")
     for ax in (ax_loss, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -189,8 +191,8 @@ def plot_unit(model: Model, X: np.ndarray, kind: str, index: int, *, k: int = 8,
     m = max(float(np.abs(pattern).max()), 1e-12)
     shown = axes[0].imshow(pattern, cmap="RdBu_r", vmin=-m, vmax=m)
     what = "weights into hidden unit" if kind == "unit" else "backward projection of digit"
-    axes[0].set_title(f"{what} {index}", fontsize=9)
-    fig.colorbar(shown, ax=axes[0], fraction=0.046, label="weight")
+    axes[0].set_title(f"{what} {index}\n(red +, blue -)", fontsize=9)
+    fig.colorbar(shown, ax=axes[0], fraction=0.046, pad=0.03).ax.tick_params(labelsize=7)
     for ax, i, v in zip(axes[1:], order, values, strict=True):
         ax.imshow(np.asarray(X[i]).reshape(shape), cmap="gray_r", vmin=0, vmax=1)
         ax.set_title(f"#{i}\n{v:.2f}", fontsize=8)
@@ -213,12 +215,12 @@ def with_softmax(model: Model) -> Model:
 
 
 def adversarial_example(model: Model, x: np.ndarray, target: int, *, method: str = "lambda",
-                        strength: float = 0.05, lr: float = 0.3, steps: int = 200,
+                        strength: float = 0.1, lr: float = 0.3, steps: int = 300,
                         seed: int = 0) -> np.ndarray:
     """Push one image x (D,) towards class ``target``; ``model`` ends with ``Softmax``.
 
     method "lambda": ``targeted_attack`` with closeness weight lam = strength (larger stays
-    closer to x), started from faint noise in [0, 0.1] drawn from ``seed``: started at x itself
+    closer to x), started from faint noise in [0, 0.01] drawn from ``seed``: started at x itself
     it stalls wherever the network is sure of x's class. method "epsilon": one targeted sign
     step, x - eps * sign(dL/dx) with L the cross-entropy of the target and eps = strength
     (every pixel moves by at most eps). Shapes: x (D,) -> x_adv (D,).
@@ -228,7 +230,7 @@ def adversarial_example(model: Model, x: np.ndarray, target: int, *, method: str
                          f"probabilities), got {type(model.layers[-1]).__name__}")
     x = np.asarray(x)[None, :]
     if method == "lambda":
-        start = np.random.default_rng(seed).uniform(0, 0.1, x.shape).astype(x.dtype)
+        start = np.random.default_rng(seed).uniform(0, 0.01, x.shape).astype(x.dtype)
         return targeted_attack(model, x, np.array([target]), lam=strength, lr=lr, steps=steps,
                                start=start)[0]
     if method == "epsilon":
@@ -248,13 +250,13 @@ def plot_adversarial(model: Model, x: np.ndarray, x_adv: np.ndarray, target: int
     p, p_adv = model(np.stack([x, x_adv]).astype(np.asarray(x).dtype))
     delta = np.asarray(x_adv, dtype=np.float64) - x
     m = max(float(np.abs(delta).max()), 1e-12)
-    for ax, image, title, cmap, limits in (
+    for ax, image, label, cmap, limits in (
             (axes[0], x, f"original: {p.argmax()} ({100 * p.max():.0f} %)", "gray_r", (0, 1)),
             (axes[1], delta, f"perturbation, |d| = {np.linalg.norm(delta):.2f}", "RdBu_r", (-m, m)),
             (axes[2], x_adv, f"adversarial: {p_adv.argmax()} ({100 * p_adv.max():.0f} %)",
              "gray_r", (0, 1))):
         ax.imshow(np.reshape(image, shape), cmap=cmap, vmin=limits[0], vmax=limits[1])
-        ax.set_title(title, fontsize=9)
+        ax.set_title(label, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)

@@ -1,6 +1,8 @@
 """The explorers' logic (nnlib.playground) and the widgets themselves, driven from Python
 without a browser: build the widget, move a control, check that the figure changed."""
 
+import ast
+import importlib
 import time
 
 import numpy as np
@@ -15,6 +17,7 @@ from nnlib.explorers import (
     Explorer,
     LearningRateExplorer,
     WeightExplorer,
+    lesson_cells,
 )
 from nnlib.inspection import backward_projection
 from nnlib.layers import Affine, ReLU, Softmax
@@ -227,3 +230,16 @@ def test_adversarial_explorer_follows_lambda_epsilon_and_the_target(mnist, mlp):
     assert np.abs(explorer.x_adv - mnist[2][0]).max() <= 0.1 + 1e-6
     moved(explorer, "target", 5)
     moved(explorer, "index", 3)
+
+
+def test_the_cells_documented_for_each_lesson_are_python_and_import_what_exists():
+    cells = lesson_cells()
+    assert sorted(cells) == ["01", "03", "05", "06"]
+    for lesson, (static, widget) in cells.items():
+        for cell in (static, widget):
+            tree = ast.parse(cell)
+            for node in tree.body:
+                if isinstance(node, ast.ImportFrom):
+                    module = importlib.import_module(node.module)
+                    assert all(hasattr(module, alias.name) for alias in node.names), lesson
+        assert "plot_" in static and widget.endswith("\nexplorer"), lesson

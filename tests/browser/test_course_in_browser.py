@@ -27,6 +27,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nnlib.explorers import lesson_cells
+
 try:
     from playwright import sync_api
 except ImportError:
@@ -45,18 +47,13 @@ SLIDER_LABEL = "hidden units"  # the playground slider the test drags
 SERVER_START_S, RUN_ALL_S, REDRAW_S, OPEN_S, KERNEL_DIALOG_S = 90, 300, 60, 60, 5
 
 def playground_cells() -> list[nbformat.NotebookNode]:
-    """A stand-in for the lesson's earlier cells (setup and NOISE), then the two added cells."""
+    """A stand-in for the lesson's earlier cells (setup and NOISE), then the two cells that
+    nnlib/explorers.py documents for lesson 03, exactly."""
     new = nbformat.v4.new_code_cell
-    return [
-        new("%matplotlib inline\nfrom nnlib.plotting import use_course_style\n\n"
-            "use_course_style()\nNOISE = 0.1"),
-        new("from nnlib.playground import plot_playground, train_playground\n"
-            'plot_playground(train_playground(hidden=3, activation="tanh", lr=0.3, noise=NOISE, '
-            "epochs=40));"),
-        new("from nnlib.explorers import AnnuliPlayground\n"
-            "explorer = AnnuliPlayground(noise=NOISE)\nexplorer",
-            metadata={"tags": ["nbval-ignore-output"]}),
-    ]
+    static, widget = lesson_cells()["03"]
+    return [new("%matplotlib inline\nfrom nnlib.plotting import use_course_style\n\n"
+                "use_course_style()\nNOISE = 0.1"),
+            new(static), new(widget, metadata={"tags": ["nbval-ignore-output"]})]
 
 
 def free_port() -> int:
