@@ -137,14 +137,15 @@ def gradient_table(gradients: dict[str, tuple[np.ndarray, np.ndarray]], entries:
 
 
 def l2_sweep(build_model: Callable[[np.random.Generator], Model], strengths: Sequence[float],
-             X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: np.ndarray,
+             X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
              loss: Loss, *, epochs: int, batch_size: int, lr: float, momentum: float = 0.9,
              seed: int = 0) -> list[dict[str, object]]:
-    """Train one model per L2 strength (SGD's weight_decay) and measure it on the test set.
+    """Train one model per L2 strength (SGD's weight_decay) and measure it on a validation set.
 
     Every run starts from the same initial weights and sees the batches in the same order
-    (both drawn from ``seed``), so the L2 strength is the only thing that differs.
-    Returns one dict per strength: weight_decay, model, history, test_loss, test_acc.
+    (both drawn from ``seed``), so the L2 strength is the only thing that differs. Choose the
+    strength on (X_val, y_val) and keep a separate test set to measure the chosen model.
+    Returns one dict per strength: weight_decay, model, history, val_loss, val_acc.
     """
     results = []
     for lam in strengths:
@@ -152,7 +153,7 @@ def l2_sweep(build_model: Callable[[np.random.Generator], Model], strengths: Seq
         model = build_model(rng)
         learner = Learner(model, loss, SGD(lr, momentum=momentum, weight_decay=lam), progress=False)
         history = learner.fit(DataLoader(X_train, y_train, batch_size, rng=rng), epochs)
-        test_loss, test_acc = evaluate(model, loss, X_test, y_test)
+        val_loss, val_acc = evaluate(model, loss, X_val, y_val)
         results.append({"weight_decay": lam, "model": model, "history": history,
-                        "test_loss": test_loss, "test_acc": test_acc})
+                        "val_loss": val_loss, "val_acc": val_acc})
     return results

@@ -170,12 +170,12 @@ def test_l2_sweep_is_reproducible_and_stronger_l2_gives_smaller_weights():
     runs = l2_sweep(small_model, [0.0, 0.5], X, y, X, y, **kwargs)
     again = l2_sweep(small_model, [0.0], X, y, X, y, **kwargs)
     assert [r["weight_decay"] for r in runs] == [0.0, 0.5]
-    assert again[0]["test_acc"] == runs[0]["test_acc"]
+    assert again[0]["val_acc"] == runs[0]["val_acc"]
     np.testing.assert_array_equal(again[0]["model"].params["affine1.W"],
                                   runs[0]["model"].params["affine1.W"])
     norms = [np.sum(r["model"].params["affine1.W"] ** 2) for r in runs]
     assert norms[1] < 0.8 * norms[0]
-    assert 0 <= runs[0]["test_acc"] <= 1 and len(runs[0]["history"]["loss"]) == 5
+    assert 0 <= runs[0]["val_acc"] <= 1 and len(runs[0]["history"]["loss"]) == 5
 
 
 def test_gradient_errors_is_the_norm_ratio():
