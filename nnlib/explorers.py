@@ -7,7 +7,9 @@ Errors raised while redrawing appear under the figure (an ``Output`` widget) rat
 vanishing into the browser's log.
 
 Cells for the lessons (two per lesson, after the section named; the second cell is tagged
-``nbval-ignore-output``, and no widget state is saved):
+``nbval-ignore-output``, and no widget state is saved). The static cells end in an assignment
+(``fig = ...``), not in a call silenced by ``;``: in this set-up nbval then records the figure
+twice for some cells (measured: ``ax.plot(...);`` after ``plt.figure`` fails, ``fig = ...`` passes).
 
 Lesson 01, after the full-batch against mini-batch comparison (uses X_train, y_train, X_val,
 y_val of the lesson)::
@@ -17,8 +19,8 @@ y_val of the lesson)::
                                lr=0.5, batch_size=100)
     bigger = perceptron_run(X_train[:5000], y_train[:5000], X_val[:2000], y_val[:2000],
                             lr=0.5, batch_size=5000)
-    plot_learning_curves(bigger, reference, label="lr 0.5, one batch of 5000",
-                         reference_label="lr 0.5, batches of 100");
+    fig = plot_learning_curves(bigger, reference, label="lr 0.5, one batch of 5000",
+                               reference_label="lr 0.5, batches of 100")
 
     from nnlib.explorers import LearningRateExplorer
     explorer = LearningRateExplorer(X_train, y_train, X_val, y_val)
@@ -28,7 +30,7 @@ Lesson 03, after the decision regions of 1, 2, 3 and 10 hidden units (needs no v
 ``noise=NOISE`` starts it at the lesson's noise)::
 
     from nnlib.playground import plot_playground, train_playground
-    plot_playground(train_playground(hidden=3, activation="tanh", lr=0.3, noise=NOISE, epochs=40));
+    fig = plot_playground(train_playground(hidden=3, activation="tanh", lr=0.3, noise=NOISE, epochs=40))
 
     from nnlib.explorers import AnnuliPlayground
     explorer = AnnuliPlayground(noise=NOISE)
@@ -38,7 +40,7 @@ Lesson 05, after the first-layer weights (uses the lesson's trained MLP ``model`
 the first layer is an Affine, the second its activation)::
 
     from nnlib.playground import plot_unit
-    plot_unit(model, X_test, "unit", 0);
+    fig = plot_unit(model, X_test, "unit", 0)
 
     from nnlib.explorers import WeightExplorer
     explorer = WeightExplorer(model, X_test)
@@ -49,7 +51,7 @@ y_test; any trained model works, with or without a final Softmax, e.g. the lesso
 
     from nnlib.playground import adversarial_example, plot_adversarial
     x_pushed = adversarial_example(prob_perceptron, X_test[0], 3, method="lambda", strength=0.1)
-    plot_adversarial(prob_perceptron, X_test[0], x_pushed, 3, title="Test image 0 pushed towards a 3");
+    fig = plot_adversarial(prob_perceptron, X_test[0], x_pushed, 3, title="Test image 0 pushed towards a 3")
 
     from nnlib.explorers import AdversarialExplorer
     explorer = AdversarialExplorer(prob_perceptron, X_test, y_test)
