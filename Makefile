@@ -25,7 +25,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 lab: $(BIN)/.installed
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab notebooks/00-index.ipynb
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

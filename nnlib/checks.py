@@ -8,6 +8,7 @@ wrong shape, wrong values at which entries). A check never raises, so "Run All" 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,19 @@ class CheckResult:
 
     def __repr__(self) -> str:
         return ("PASSED: " if self.passed else "NOT YET: ") + self.message
+
+
+def _attempt(call: Callable[[], Any], name: str, where: str = "") -> tuple[Any, CheckResult | None]:
+    """Run the student's code: (its result, None), or (None, a NOT YET result) when it is not
+    written yet (raises NotImplementedError, whose message is the hint) or raises anything else."""
+    try:
+        return call(), None
+    except NotImplementedError as err:
+        hint = f" Hint: {err}" if str(err) else ""
+        return None, CheckResult(False, f"{name} is not written yet: replace the line "
+                                 f"`raise NotImplementedError` with your code.{hint}")
+    except Exception as err:  # a student's bug of any kind is reported, never re-raised
+        return None, CheckResult(False, f"{name} raised {type(err).__name__}: {err}{where}")
 
 
 def compare(got: Any, expected: Any, *, name: str = "your answer", rtol: float = 1e-5,
@@ -53,14 +67,9 @@ def check_function(student: Callable[..., Any], reference: Callable[..., Any],
     name = name or getattr(student, "__name__", "your function")
     for i, case in enumerate(cases, 1):
         copies = [np.copy(a) if isinstance(a, np.ndarray) else a for a in case]
-        try:
-            got = student(*copies)
-        except NotImplementedError as err:
-            hint = f" Hint: {err}" if str(err) else ""
-            return CheckResult(False, f"{name} is not written yet: replace the line "
-                               f"`raise NotImplementedError` with your code.{hint}")
-        except Exception as err:  # a student's bug of any kind is reported, never re-raised
-            return CheckResult(False, f"{name} raised {type(err).__name__}: {err} (on test case {i})")
+        got, failed = _attempt(partial(student, *copies), name, f" (on test case {i})")
+        if failed is not None:
+            return failed
         result = compare(got, reference(*case), name=f"{name}'s output on test case {i}",
                          rtol=rtol, atol=atol)
         if not result:
@@ -74,14 +83,9 @@ def check_backward(layer: Any, x: np.ndarray, *, name: str | None = None,
     from .gradcheck import check_layer
 
     name = name or type(layer).__name__
-    try:
-        errors = check_layer(layer, x)
-    except NotImplementedError as err:
-        hint = f" Hint: {err}" if str(err) else ""
-        return CheckResult(False, f"{name} is not written yet: replace the line "
-                           f"`raise NotImplementedError` with your code.{hint}")
-    except Exception as err:  # a student's bug of any kind is reported, never re-raised
-        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
+    errors, failed = _attempt(lambda: check_layer(layer, x), name)
+    if failed is not None:
+        return failed
     wrong = {k: v for k, v in errors.items() if not v < tol}
     if wrong:
         detail = ", ".join(f"d{k} (relative error {v:.1e})" for k, v in wrong.items())
@@ -109,14 +113,9 @@ def check_param_gradients(student: Callable[[], Any], value: Callable[[], float]
     ``value()`` with respect to that (float64) array, against finite differences."""
     from .gradcheck import numerical_gradient, rel_error
 
-    try:
-        got = student()
-    except NotImplementedError as err:
-        hint = f" Hint: {err}" if str(err) else ""
-        return CheckResult(False, f"{name} is not written yet: replace the line "
-                           f"`raise NotImplementedError` with your code.{hint}")
-    except Exception as err:  # a student's bug of any kind is reported, never re-raised
-        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
+    got, failed = _attempt(student, name)
+    if failed is not None:
+        return failed
     if not isinstance(got, dict) or set(got) != set(params):
         keys = sorted(got) if isinstance(got, dict) else type(got).__name__
         return CheckResult(False, f"{name} should be a dict with the keys {sorted(params)}, got {keys}")
@@ -135,13 +134,9 @@ def check_answer(answer: Callable[[], Any], correct: Any, *, name: str = "your a
                  explanation: str = "") -> CheckResult:
     """Like ``check_choice``, for an answer given by a function (so that an unwritten answer,
     ``raise NotImplementedError``, is reported instead of stopping the notebook)."""
-    try:
-        value = answer()
-    except NotImplementedError:
-        return CheckResult(False, f"{name} is not given yet: replace the line "
-                           "`raise NotImplementedError` with your answer.")
-    except Exception as err:  # a student's bug of any kind is reported, never re-raised
-        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
+    value, failed = _attempt(answer, name)
+    if failed is not None:
+        return failed
     return check_choice(value, correct, name=name, explanation=explanation)
 
 
@@ -149,13 +144,9 @@ def check_layers(build: Callable[[], Any], expected: Sequence[str], *,
                  name: str = "your network") -> CheckResult:
     """Check the layers of the model that ``build()`` returns, by their printed form, e.g.
     ``["Affine(784 -> 100)", "ReLU()", ...]``."""
-    try:
-        got = [repr(layer) for layer in build().layers]
-    except NotImplementedError:
-        return CheckResult(False, f"{name} is not written yet: replace the line "
-                           "`raise NotImplementedError` with your code.")
-    except Exception as err:  # a student's bug of any kind is reported, never re-raised
-        return CheckResult(False, f"{name} raised {type(err).__name__}: {err}")
+    got, failed = _attempt(lambda: [repr(layer) for layer in build().layers], name)
+    if failed is not None:
+        return failed
     for i, (g, e) in enumerate(zip(got, expected, strict=False)):
         if g != e:
             return CheckResult(False, f"layer {i} of {name} is {g}, expected {e}")

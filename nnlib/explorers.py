@@ -6,61 +6,16 @@ logic (training, attacks, plots) is tested without a browser; an explorer only w
 Errors raised while redrawing appear under the figure (an ``Output`` widget) rather than
 vanishing into the browser's log.
 
-Cells for the lessons (two per lesson, after the section named; the second cell is tagged
-``nbval-ignore-output``, and no widget state is saved). The static cells end in an assignment
-(``fig = ...``), not in a call silenced by ``;``: in this set-up nbval then records the figure
-twice for some cells (measured: ``ax.plot(...);`` after ``plt.figure`` fails, ``fig = ...`` passes).
-
-Lesson 01, after the full-batch against mini-batch comparison (uses X_train, y_train, X_val,
-y_val of the lesson)::
-
-    from nnlib.playground import perceptron_run, plot_learning_curves
-    reference = perceptron_run(X_train[:5000], y_train[:5000], X_val[:2000], y_val[:2000],
-                               lr=0.5, batch_size=100)
-    bigger = perceptron_run(X_train[:5000], y_train[:5000], X_val[:2000], y_val[:2000],
-                            lr=0.5, batch_size=5000)
-    fig = plot_learning_curves(bigger, reference, label="lr 0.5, one batch of 5000",
-                               reference_label="lr 0.5, batches of 100")
-
-    from nnlib.explorers import LearningRateExplorer
-    explorer = LearningRateExplorer(X_train, y_train, X_val, y_val)
-    explorer
-
-Lesson 03, after the decision regions of 1, 2, 3 and 10 hidden units (needs no variable;
-``noise=NOISE`` starts it at the lesson's noise)::
-
-    from nnlib.playground import plot_playground, train_playground
-    fig = plot_playground(train_playground(hidden=3, activation="tanh", lr=0.3, noise=NOISE, epochs=40))
-
-    from nnlib.explorers import AnnuliPlayground
-    explorer = AnnuliPlayground(noise=NOISE)
-    explorer
-
-Lesson 05, after the first-layer weights (uses the lesson's trained MLP ``model`` and X_test;
-the first layer is an Affine, the second its activation)::
-
-    from nnlib.playground import plot_unit
-    fig = plot_unit(model, X_test, "unit", 0)
-
-    from nnlib.explorers import WeightExplorer
-    explorer = WeightExplorer(model, X_test)
-    explorer
-
-Lesson 06, after the lambda sweep of the targeted attack (uses prob_perceptron, X_test and
-y_test; any trained model works, with or without a final Softmax, e.g. the lesson's mlp)::
-
-    from nnlib.playground import adversarial_example, plot_adversarial
-    x_pushed = adversarial_example(prob_perceptron, X_test[0], 3, method="lambda", strength=0.1)
-    fig = plot_adversarial(prob_perceptron, X_test[0], x_pushed, 3, title="Test image 0 pushed towards a 3")
-
-    from nnlib.explorers import AdversarialExplorer
-    explorer = AdversarialExplorer(prob_perceptron, X_test, y_test)
-    explorer
+Where they appear: lesson 01 ``LearningRateExplorer``, lesson 03 ``AnnuliPlayground``, lesson
+05 ``WeightExplorer``, lesson 06 ``AdversarialExplorer``. In each lesson the widget cell is
+tagged ``nbval-ignore-output`` and follows a static figure of the default settings, drawn by
+the same plain function, so that a reader on GitHub and nbval see a result; no widget state is
+saved. Those static cells end in an assignment (``fig = ...``), not in a call silenced by
+``;``: nbval then records some figures twice.
 """
 
 from __future__ import annotations
 
-import textwrap
 import time
 from collections.abc import Callable
 
@@ -84,17 +39,6 @@ from .playground import (
 )
 
 SLIDER = {"continuous_update": False, "style": {"description_width": "initial"}}
-
-
-def lesson_cells() -> dict[str, list[str]]:
-    """The cells this module's docstring tells the lead to add, by lesson ("01", "03", ...)."""
-    cells = {}
-    for part in __doc__.split("\nLesson ")[1:]:
-        block = part.split("::\n", 1)[1]
-        code = textwrap.dedent("\n".join(line for line in block.splitlines()
-                                          if line.startswith("    ") or not line.strip()))
-        cells[part[:2]] = [cell.strip() for cell in code.strip().split("\n\n")]
-    return cells
 
 
 class Explorer(widgets.VBox):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .data import DataLoader
-from .gradcheck import numerical_gradient
+from .gradcheck import numerical_gradient, rel_error
 from .layers import Affine
 from .learner import Learner, evaluate
 from .losses import Loss
@@ -55,19 +55,20 @@ def backward_projection(model: Model, outputs: np.ndarray) -> np.ndarray:
     return v
 
 
-def input_gradient(model: Model, X: np.ndarray, classes: np.ndarray) -> np.ndarray:
+def saliency(model: Model, X: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """Saliency: the gradient of each sample's class score with respect to its pixels.
 
     Row n is d y_hat[n, c_n] / d x_n, found by one backward pass with dout one-hot at c_n. For
     a ReLU network it equals the backward projection of e_c through only the hidden units that
-    this sample switches on, which is what makes it specific to the sample.
+    this sample switches on, which is what makes it specific to the sample. (The gradient of a
+    *loss* with respect to the input, for attacks, is ``nnlib.adversarial.input_gradient``.)
     Shapes: X (N, D), classes (N,) integers -> (N, D).
     """
     X = np.asarray(X)
     classes = np.asarray(classes)
     y_hat = model(X)
     if classes.shape != (len(X),) or not np.issubdtype(classes.dtype, np.integer):
-        raise ValueError(f"input_gradient: classes must be {len(X)} integers, got "
+        raise ValueError(f"saliency: classes must be {len(X)} integers, got "
                          f"{classes.dtype} {classes.shape}")
     dout = np.zeros_like(y_hat)
     dout[np.arange(len(X)), classes] = 1
@@ -90,7 +91,7 @@ def l2_gradients(model: Model, lam: float) -> dict[str, np.ndarray]:
 
 
 def loss_gradients(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
-                   eps: float = 1e-6) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+                   eps: float = 1e-5) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """For every parameter, (backpropagated, numerical) gradient of the loss L = loss(model(X), y).
 
     The numerical one nudges each entry by +-eps (centred differences), so use float64 and a
@@ -107,13 +108,12 @@ def loss_gradients(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
 
 
 def gradient_errors(gradients: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
-    """For each parameter, the relative error of its whole gradient: ||a - n|| / (||a|| + ||n||).
+    """For each parameter, ``gradcheck.rel_error`` of its whole gradient: ||a - n|| / (||a|| + ||n||).
 
     Unlike an entry-by-entry ratio it is not thrown off by entries that are nearly zero, whose
-    numerical value is dominated by round-off (about 1e-16 * |L| / eps, so 1e-10 in float64).
+    numerical value is dominated by round-off (about 1e-16 * |L| / eps).
     """
-    return {name: float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-300))
-            for name, (a, n) in gradients.items()}
+    return {name: rel_error(a, n) for name, (a, n) in gradients.items()}
 
 
 def gradient_table(gradients: dict[str, tuple[np.ndarray, np.ndarray]], entries: int = 2,
@@ -121,7 +121,8 @@ def gradient_table(gradients: dict[str, tuple[np.ndarray, np.ndarray]], entries:
     """Rows (parameter, index, backprop, numerical, absolute error, relative error) for
     ``entries`` random entries of each parameter, from the output of ``loss_gradients``.
 
-    The relative error is |a - n| / max(|a| + |n|, 1e-8), as in ``gradcheck.rel_error``.
+    The relative error here is entry by entry, |a - n| / max(|a| + |n|, 1e-8): large for entries
+    that are nearly zero, which is why the verdict comes from ``gradient_errors``.
     """
     rng = np.random.default_rng(rng)
     rows = []

@@ -86,7 +86,7 @@ def test_check_answer():
     def unwritten():
         raise NotImplementedError
 
-    assert "not given yet" in repr(check_answer(unwritten, 0.1))
+    assert "not written yet" in repr(check_answer(unwritten, 0.1))
     assert not check_answer(lambda: 1.0, 0.1)
     assert check_answer(lambda: 0.1, 0.1, explanation="because")
     assert "ZeroDivisionError" in repr(check_answer(lambda: 1 / 0, 0.1))

@@ -10,11 +10,11 @@ from nnlib.inspection import (
     backward_projection,
     gradient_errors,
     gradient_table,
-    input_gradient,
     l2_gradients,
     l2_penalty,
     l2_sweep,
     loss_gradients,
+    saliency,
     weight_images,
 )
 from nnlib.layers import Affine, ReLU, Sigmoid, Tanh
@@ -62,23 +62,23 @@ def test_input_gradient_matches_finite_differences():
     model = small_model(3, Tanh)
     X = np.random.default_rng(4).standard_normal((4, 6))
     classes = np.array([0, 2, 1, 2])
-    grad = input_gradient(model, X, classes)
+    grad = saliency(model, X, classes)
     for n, c in enumerate(classes):
         x = X[n:n + 1].copy()
         numeric = numerical_gradient(lambda _, x=x, c=c: float(model(x)[0, c]), x)
         np.testing.assert_allclose(grad[n], numeric[0], rtol=1e-6, atol=1e-9)
     with pytest.raises(ValueError, match="integers"):
-        input_gradient(model, X, np.array([0.0, 1.0, 2.0, 0.0]))
+        saliency(model, X, np.array([0.0, 1.0, 2.0, 0.0]))
 
 
 def test_input_gradient_equals_projection_when_every_relu_is_on():
     model = small_model(5, ReLU)
     model.layers[0].params["b"] += 100.0  # every hidden unit active for small inputs
     X = np.random.default_rng(6).standard_normal((3, 6))
-    grad = input_gradient(model, X, np.array([1, 1, 1]))
+    grad = saliency(model, X, np.array([1, 1, 1]))
     np.testing.assert_allclose(grad, np.repeat(backward_projection(model, np.eye(3)[[1]]), 3, 0))
     model.layers[0].params["b"] -= 200.0  # now every unit is off: no pixel matters
-    np.testing.assert_array_equal(input_gradient(model, X, np.array([1, 1, 1])), 0)
+    np.testing.assert_array_equal(saliency(model, X, np.array([1, 1, 1])), 0)
 
 
 def test_l2_penalty_counts_weights_but_not_biases():

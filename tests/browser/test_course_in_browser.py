@@ -5,8 +5,8 @@ notebooks/ (running a notebook in the browser must not touch the repository's fi
 (Debian's /usr/bin/chromium, driven by Playwright; Playwright's own browser download is not
 used) then:
 
-1. opens the notebook with the annuli playground, runs every cell from the Run menu, drags the
-   "hidden units" slider and checks that the figure changed and that no error output appeared;
+1. opens lesson 03, which holds the annuli playground, runs every cell from the Run menu, drags
+   the "hidden units" slider and checks that the figure changed and that no error output appeared;
 2. opens the index and clicks every lesson link, checking that each lesson opens as a notebook.
 
 Run with ``make test-browser`` (it installs Playwright and Chromium first). Every wait is bounded.
@@ -27,8 +27,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nnlib.explorers import lesson_cells
-
 try:
     from playwright import sync_api
 except ImportError:
@@ -39,22 +37,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-# The notebook holding the playground, relative to the repository. None: a notebook made by
-# this test with exactly the two cells documented in nnlib/explorers.py for lesson 03. Once the
-# lead has added them to the lesson, set it to "notebooks/03-annuli-classification.ipynb".
-PLAYGROUND_NOTEBOOK: str | None = None
+PLAYGROUND_NOTEBOOK = "notebooks/03-annuli-classification.ipynb"  # relative to the repository
 SLIDER_LABEL = "hidden units"  # the playground slider the test drags
 SERVER_START_S, RUN_ALL_S, REDRAW_S, OPEN_S, KERNEL_DIALOG_S = 90, 300, 60, 60, 5
-
-def playground_cells() -> list[nbformat.NotebookNode]:
-    """A stand-in for the lesson's earlier cells (setup and NOISE), then the two cells that
-    nnlib/explorers.py documents for lesson 03, exactly."""
-    new = nbformat.v4.new_code_cell
-    static, widget = lesson_cells()["03"]
-    return [new("%matplotlib inline\nfrom nnlib.plotting import use_course_style\n\n"
-                "use_course_style()\nNOISE = 0.1"),
-            new(static), new(widget, metadata={"tags": ["nbval-ignore-output"]})]
-
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -64,14 +49,9 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
-    """A temporary copy of the course's notebooks, plus the playground notebook if generated."""
+    """A temporary copy of the course's notebooks: running them must not touch the repository."""
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    if PLAYGROUND_NOTEBOOK is None:
-        nb = nbformat.v4.new_notebook(cells=playground_cells())
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                     "language": "python"}
-        nbformat.write(nb, root / "notebooks" / "explorer-playground.ipynb")
     return root
 
 
@@ -174,8 +154,7 @@ def wait_until(condition, seconds: float, what: str) -> None:
 
 
 def test_playground_redraws_when_a_slider_is_dragged(lab, page, tmp_path):
-    path = PLAYGROUND_NOTEBOOK or "notebooks/explorer-playground.ipynb"
-    panel = open_notebook(page, lab, path, "playground")
+    panel = open_notebook(page, lab, PLAYGROUND_NOTEBOOK, "playground")
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
