@@ -124,9 +124,6 @@ def test_attack_report():
 
 
 def test_show_perturbations_draws_three_rows_and_checks_shapes():
-    import matplotlib
-
-    matplotlib.use("Agg")
     from nnlib.plotting import show_perturbations
 
     x = np.zeros((3, 4))

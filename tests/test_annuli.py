@@ -1,10 +1,5 @@
 """The annuli lesson's helpers: the 2-H-3 network, hidden-unit maps, colours, the Bayes rate."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -22,12 +17,6 @@ from nnlib.checks import check_answer
 from nnlib.datasets import annuli_bayes_accuracy, make_annuli
 from nnlib.functional import sigmoid
 from nnlib.gradcheck import check_layer
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_network_shapes_and_seed():

@@ -26,6 +26,8 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 def test_every_lesson_exists_and_every_notebook_is_a_lesson():
     assert sorted(p.name for p in ALL) == sorted([course.INDEX] + [p.name for p in LESSON_PATHS])
+    tracked = [p.name for p in NOTEBOOKS.iterdir() if p.name != ".ipynb_checkpoints"]
+    assert sorted(tracked) == sorted(p.name for p in ALL), "stray files in notebooks/"
     for path in LESSON_PATHS:
         assert re.fullmatch(r"\d\d-[a-z0-9-]+\.ipynb", path.name)
 

@@ -1,10 +1,5 @@
 """The embedding lesson's helpers: a digit pair, a network cut at its embedding, the plots."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -21,12 +16,6 @@ from nnlib.embedding import (
 from nnlib.functional import sigmoid
 from nnlib.layers import Affine, ReLU
 from nnlib.model import Model
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def small_net(k: int = 2) -> Model:

@@ -187,11 +187,6 @@ def test_gradient_errors_is_the_norm_ratio():
 
 
 def test_image_rows_draws_one_row_per_array_with_symmetric_scales_where_centred():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from nnlib.plotting import image_rows
 
     rng = np.random.default_rng(14)
@@ -203,6 +198,5 @@ def test_image_rows_draws_one_row_per_array_with_symmetric_scales_where_centred(
     assert lo == -hi == -np.abs(signed).max()
     assert images[0].get_clim() == (grey.min(), grey.max())
     assert fig.axes[3].get_ylabel() == "signed"
-    plt.close(fig)
     with pytest.raises(ValueError, match="as many"):
         image_rows([grey], ["a", "b"], shape=(4, 4))

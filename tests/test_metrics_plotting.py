@@ -1,21 +1,10 @@
 """Metrics by hand, and the plotting helpers draw what they say (titles, labels, regions)."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from nnlib import plotting
 from nnlib.metrics import accuracy, confusion_matrix, most_confused
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def test_accuracy_and_confusion_matrix():
