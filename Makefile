@@ -25,7 +25,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 lab: $(BIN)/.installed
-	$(BIN)/jupyter lab notebooks/00-index.ipynb
+	$(BIN)/jupyter lab notebooks/00-index.ipynb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
