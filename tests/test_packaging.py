@@ -60,3 +60,11 @@ def test_ruff_passes_on_library_tests_tools_and_notebooks():
     result = subprocess.run([ruff, "check", "nnlib", "tests", "benchmarks", "tools", "notebooks"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_core_of_nnlib_stays_under_a_thousand_lines():
+    """The README and the index promise a core a student can read in an evening."""
+    core = ["layers", "model", "losses", "optim", "data", "learner", "gradcheck", "functional",
+            "validation"]
+    lines = sum(len((ROOT / "nnlib" / f"{name}.py").read_text().splitlines()) for name in core)
+    assert lines < 1000, f"the core of nnlib has grown to {lines} lines"
