@@ -15,26 +15,34 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from .datasets import annuli_posterior, make_annuli
-from .layers import Affine, Sigmoid
+from .layers import Affine, ReLU, Sigmoid, Tanh
 from .model import Model
 from .plotting import grid_over
 
 CLASS_COLOURS = plt.get_cmap("tab10")(np.arange(3))[:, :3]  # RGB of class 0, 1, 2
 
 
-def annuli_network(hidden: int, rng: np.random.Generator | int | None = None) -> Model:
-    """The 2-H-3 network: beta = sigmoid(x W1 + b1) W2 + b2, the logits of the three classes.
+ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 
-    The softmax is left to ``CrossEntropy``, which is exact on logits. Xavier initialisation,
-    the usual choice in front of a sigmoid. Shapes: x (N, 2) -> beta (N, 3).
+
+def annuli_network(hidden: int, rng: np.random.Generator | int | None = None,
+                   activation: str = "sigmoid") -> Model:
+    """The 2-H-3 network: beta = act(x W1 + b1) W2 + b2, the logits of the three classes.
+
+    The softmax is left to ``CrossEntropy``, which is exact on logits. Xavier initialisation in
+    front of a sigmoid or tanh, He in front of a ReLU. Shapes: x (N, 2) -> beta (N, 3).
     """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"annuli_network: activation must be one of {list(ACTIVATIONS)}, "
+                         f"got {activation!r}")
     rng = np.random.default_rng(rng)
-    return Model([Affine(2, hidden, rng=rng, init="xavier"), Sigmoid(),
-                  Affine(hidden, 3, rng=rng, init="xavier")])
+    init = "he" if activation == "relu" else "xavier"
+    return Model([Affine(2, hidden, rng=rng, init=init), ACTIVATIONS[activation](),
+                  Affine(hidden, 3, rng=rng, init=init)])
 
 
 def hidden_activations(model: Model, X: np.ndarray) -> np.ndarray:
-    """h = sigmoid(x W1 + b1), the output of the first two layers. Shapes: X (N, 2) -> h (N, H)."""
+    """h = act(x W1 + b1), the output of the first two layers. Shapes: X (N, 2) -> h (N, H)."""
     return Model(model.layers[:2])(X)
 
 

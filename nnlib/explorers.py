@@ -23,9 +23,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
+from .annuli import ACTIVATIONS
 from .model import Model
 from .playground import (
-    ACTIVATIONS,
     PlaygroundRun,
     adversarial_example,
     figure_png,

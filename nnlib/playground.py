@@ -25,17 +25,16 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .adversarial import input_gradient, targeted_attack
+from .annuli import annuli_network
 from .data import DataLoader
 from .datasets import annuli_bayes_accuracy, make_annuli
 from .inspection import backward_projection, weight_images
-from .layers import Affine, ReLU, Sigmoid, Softmax, Tanh
+from .layers import Affine, Softmax
 from .learner import Evaluate, Learner
 from .losses import CrossEntropy
 from .model import Model
 from .optim import SGD
 from .plotting import plot_decision_regions
-
-ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 
 
 def figure_png(fig: Figure) -> bytes:
@@ -79,15 +78,10 @@ def train_playground(hidden: int = 3, activation: str = "tanh", lr: float = 0.3,
     weights and the batch order all come from ``seed``, so the same settings give the same run.
     Shapes: X (n, 2), model output (N, 3) logits.
     """
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"train_playground: activation must be one of {list(ACTIVATIONS)}, "
-                         f"got {activation!r}")
     rng = np.random.default_rng(seed)
     X, y = make_annuli(n, noise, rng)
     X_test, y_test = make_annuli(n_test, noise, rng)
-    init = "he" if activation == "relu" else "xavier"
-    model = Model([Affine(2, hidden, rng=rng, init=init), ACTIVATIONS[activation](),
-                   Affine(hidden, 3, rng=rng, init=init)])
+    model = annuli_network(hidden, rng, activation)
     learner = Learner(model, CrossEntropy(), SGD(lr, momentum=0.9),
                       callbacks=[Evaluate(X_test, y_test, "test")], progress=False)
     history = learner.fit(DataLoader(X, y, batch_size, rng=rng), epochs)
