@@ -1,4 +1,8 @@
-"""Mini-batches: a DataLoader walks through a data set in batches, shuffled every epoch."""
+"""Data for training: labels as one-hot rows, a train/validation split, and mini-batches.
+
+A ``DataLoader`` walks through a data set in batches, shuffled every epoch; ``one_hot`` and
+``train_val_split`` are the two preparations every lesson needs before that.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .validation import as_array
+from ._validation import as_array
 
 
 class DataLoader:
@@ -50,3 +54,30 @@ class DataLoader:
     def __repr__(self) -> str:
         return (f"DataLoader({len(self.X)} samples, batch_size={self.batch_size}, "
                 f"{len(self)} batches, shuffle={self.shuffle})")
+
+
+def one_hot(y: np.ndarray, num_classes: int | None = None, dtype: type = np.float64) -> np.ndarray:
+    """Integer labels (N,) to one-hot rows (N, C): row n is all zeros but a 1 in column y[n]."""
+    y = as_array(y, "one_hot", "labels")
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"one_hot: labels must be integers of shape (N,), got {y.dtype} {y.shape}")
+    c = int(y.max()) + 1 if num_classes is None else num_classes
+    if len(y) and (y.min() < 0 or y.max() >= c):
+        raise ValueError(f"one_hot: labels must lie in 0..{c - 1}, got values in "
+                         f"{int(y.min())}..{int(y.max())}")
+    out = np.zeros((len(y), c), dtype=dtype)
+    out[np.arange(len(y)), y] = 1
+    return out
+
+
+def train_val_split(X: np.ndarray, y: np.ndarray, val_fraction: float = 0.2, *,
+                    rng: np.random.Generator | int | None = None):
+    """Shuffle, then split into ``X_train, X_val, y_train, y_val`` (scikit-learn's order)."""
+    if len(X) != len(y):
+        raise ValueError(f"train_val_split: X has {len(X)} rows but y has {len(y)}")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"train_val_split: val_fraction must be in (0, 1), got {val_fraction}")
+    order = np.random.default_rng(rng).permutation(len(X))
+    n_val = max(1, round(val_fraction * len(X)))
+    val, train = order[:n_val], order[n_val:]
+    return X[train], X[val], y[train], y[val]

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ._validation import as_batch, check_same_shape
 from .functional import sigmoid, softmax
-from .validation import as_batch, check_same_shape
 
 
 class Layer:

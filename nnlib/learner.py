@@ -1,7 +1,7 @@
 """A Learner runs the training loop; callbacks watch it and may act at fixed points.
 
 The loop itself is four lines: forward, loss, backward, step. Everything else (recording the
-history, measuring validation accuracy, drawing a progress bar, stopping early) is a
+history, measuring validation accuracy, drawing a progress bar, keeping the best weights) is a
 ``Callback`` whose hooks the Learner calls at the start and end of the fit, of every epoch and
 of every batch. Every callback is called at every hook, whatever the others do or return.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-from tqdm.auto import tqdm
 
 from .data import DataLoader
 from .losses import Loss
@@ -19,15 +18,58 @@ from .model import Model
 from .optim import SGD
 
 
-class Callback:
-    """Base class with a no-op method for every hook; override the ones you need."""
+class Learner:
+    """Train ``model`` on ``loss`` with ``optimizer``.
 
-    def on_fit_start(self, learner: Learner) -> None: ...
-    def on_epoch_start(self, learner: Learner) -> None: ...
-    def on_batch_start(self, learner: Learner) -> None: ...
-    def on_batch_end(self, learner: Learner) -> None: ...
-    def on_epoch_end(self, learner: Learner) -> None: ...
-    def on_fit_end(self, learner: Learner) -> None: ...
+    A ``History`` callback is always attached first (``learner.history``); a ``ProgressBar`` is
+    attached last unless ``progress=False``. During a fit, callbacks can read ``epoch``, ``xb``,
+    ``yb``, ``y_hat`` and ``batch_loss``, and set ``stop_training = True`` to end the fit after
+    the current epoch.
+    """
+
+    def __init__(self, model: Model, loss: Loss, optimizer: SGD,
+                 callbacks: Iterable[Callback] = (), *, progress: bool = True) -> None:
+        self.model, self.loss, self.optimizer = model, loss, optimizer
+        self._history = History()
+        self.callbacks: list[Callback] = [self._history, *callbacks]
+        for cb in self.callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(f"Learner: callbacks must derive from Callback, got {cb!r}")
+        if progress:
+            self.callbacks.append(ProgressBar())
+        self.stop_training = False
+
+    def fit(self, loader: DataLoader, epochs: int) -> dict[str, list[float]]:
+        """Run ``epochs`` passes over ``loader``; return the history (lists, one entry per
+        epoch, and per batch for ``batch_loss``), which grows over repeated fits."""
+        if not isinstance(epochs, (int, np.integer)) or epochs < 1:
+            raise ValueError(f"Learner.fit: epochs must be a positive integer, got {epochs!r}")
+        self.loader, self.epochs, self.stop_training = loader, int(epochs), False
+        self._call("on_fit_start")
+        for epoch in range(self.epochs):
+            self.epoch = epoch
+            self._call("on_epoch_start")
+            for xb, yb in loader:
+                self.xb, self.yb = xb, yb
+                self._call("on_batch_start")
+                self.y_hat = self.model(self.xb)
+                self.batch_loss = self.loss(self.y_hat, self.yb)
+                self.model.backward(self.loss.backward(), input_grad=False)
+                self.optimizer.step(self.model)
+                self._call("on_batch_end")
+            self._call("on_epoch_end")
+            if self.stop_training:
+                break
+        self._call("on_fit_end")
+        return self.history
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        return self._history.history
+
+    def _call(self, hook: str) -> None:
+        for cb in self.callbacks:
+            getattr(cb, hook)(self)
 
 
 def evaluate(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
@@ -48,6 +90,17 @@ def _labels(y: np.ndarray) -> np.ndarray:
     if y.ndim == 1:
         return y
     return y[:, 0].round().astype(np.int64) if y.shape[1] == 1 else y.argmax(axis=1)
+
+
+class Callback:
+    """Base class with a no-op method for every hook; override the ones you need."""
+
+    def on_fit_start(self, learner: Learner) -> None: ...
+    def on_epoch_start(self, learner: Learner) -> None: ...
+    def on_batch_start(self, learner: Learner) -> None: ...
+    def on_batch_end(self, learner: Learner) -> None: ...
+    def on_epoch_end(self, learner: Learner) -> None: ...
+    def on_fit_end(self, learner: Learner) -> None: ...
 
 
 class History(Callback):
@@ -88,10 +141,41 @@ class Evaluate(Callback):
         learner.history.setdefault(f"{self.name}_acc", []).append(acc)
 
 
+class KeepBest(Callback):
+    """Early stopping in hindsight: remember the parameters of the epoch with the lowest
+    ``history[monitor]`` (e.g. the validation loss) and put them back when the fit ends.
+
+    After the fit, ``best_epoch`` is that epoch, counted from 1.
+    """
+
+    def __init__(self, monitor: str = "val_loss") -> None:
+        self.monitor = monitor
+        self.best_epoch = 0
+        self.best_value = np.inf
+        self._best: dict[str, np.ndarray] = {}
+
+    def on_epoch_end(self, learner: Learner) -> None:
+        values = learner.history.get(self.monitor)
+        if not values:
+            raise KeyError(f"KeepBest: the history has no {self.monitor!r}; put KeepBest after "
+                           "the callback that records it (e.g. Evaluate)")
+        if values[-1] < self.best_value:
+            self.best_value, self.best_epoch = values[-1], len(values)
+            self._best = {name: p.copy() for name, p, _ in learner.model.parameters()}
+
+    def on_fit_end(self, learner: Learner) -> None:
+        for name, param, _ in learner.model.parameters():
+            param[...] = self._best[name]
+
+
 class ProgressBar(Callback):
-    """A tqdm progress bar over all the batches of the fit, showing the latest epoch's figures."""
+    """A tqdm progress bar over all the batches of the fit, showing the latest epoch's figures.
+
+    tqdm is imported here, when a fit starts, so that importing nnlib needs NumPy alone."""
 
     def on_fit_start(self, learner: Learner) -> None:
+        from tqdm.auto import tqdm
+
         self.bar = tqdm(total=learner.epochs * len(learner.loader), unit="batch", leave=True)
 
     def on_epoch_start(self, learner: Learner) -> None:
@@ -106,57 +190,3 @@ class ProgressBar(Callback):
 
     def on_fit_end(self, learner: Learner) -> None:
         self.bar.close()
-
-
-class Learner:
-    """Train ``model`` on ``loss`` with ``optimizer``.
-
-    A ``History`` callback is always attached first (``learner.history``); a ``ProgressBar`` is
-    attached last unless ``progress=False``. During a fit, callbacks can read ``epoch``, ``xb``,
-    ``yb``, ``y_hat`` and ``batch_loss``, and set ``stop_training = True`` to end the fit after
-    the current epoch.
-    """
-
-    def __init__(self, model: Model, loss: Loss, optimizer: SGD,
-                 callbacks: Iterable[Callback] = (), *, progress: bool = True) -> None:
-        self.model, self.loss, self.optimizer = model, loss, optimizer
-        self._history = History()
-        self.callbacks: list[Callback] = [self._history, *callbacks]
-        for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError(f"Learner: callbacks must derive from Callback, got {cb!r}")
-        if progress:
-            self.callbacks.append(ProgressBar())
-        self.stop_training = False
-
-    @property
-    def history(self) -> dict[str, list[float]]:
-        return self._history.history
-
-    def _call(self, hook: str) -> None:
-        for cb in self.callbacks:
-            getattr(cb, hook)(self)
-
-    def fit(self, loader: DataLoader, epochs: int) -> dict[str, list[float]]:
-        """Run ``epochs`` passes over ``loader``; return the history (lists, one entry per
-        epoch, and per batch for ``batch_loss``), which grows over repeated fits."""
-        if not isinstance(epochs, (int, np.integer)) or epochs < 1:
-            raise ValueError(f"Learner.fit: epochs must be a positive integer, got {epochs!r}")
-        self.loader, self.epochs, self.stop_training = loader, int(epochs), False
-        self._call("on_fit_start")
-        for epoch in range(self.epochs):
-            self.epoch = epoch
-            self._call("on_epoch_start")
-            for xb, yb in loader:
-                self.xb, self.yb = xb, yb
-                self._call("on_batch_start")
-                self.y_hat = self.model(self.xb)
-                self.batch_loss = self.loss(self.y_hat, self.yb)
-                self.model.backward(self.loss.backward(), input_grad=False)
-                self.optimizer.step(self.model)
-                self._call("on_batch_end")
-            self._call("on_epoch_end")
-            if self.stop_training:
-                break
-        self._call("on_fit_end")
-        return self.history

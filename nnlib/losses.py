@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from ._validation import as_array, as_batch, check_finite, check_same_shape
 from .functional import log_softmax, sigmoid, softmax
-from .validation import as_array, as_batch, check_finite, check_same_shape
 
 
 class Loss:

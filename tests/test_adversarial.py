@@ -4,7 +4,12 @@ small model whose answers can be worked out."""
 import numpy as np
 import pytest
 
-from nnlib.adversarial import (
+from nnlib.gradcheck import numerical_gradient, rel_error
+from nnlib.layers import Affine, ReLU, Softmax, Tanh
+from nnlib.losses import MSE, CrossEntropy
+from nnlib.model import Model
+
+from nncourse.adversarial import (
     attack_report,
     fgsm,
     fgsm_accuracy,
@@ -12,10 +17,6 @@ from nnlib.adversarial import (
     perceptron_input_gradient,
     targeted_attack,
 )
-from nnlib.gradcheck import numerical_gradient, rel_error
-from nnlib.layers import Affine, ReLU, Softmax, Tanh
-from nnlib.losses import MSE, CrossEntropy
-from nnlib.model import Model
 
 TOL = 1e-7
 
@@ -124,7 +125,7 @@ def test_attack_report():
 
 
 def test_show_perturbations_draws_three_rows_and_checks_shapes():
-    from nnlib.plotting import show_perturbations
+    from nncourse.plotting import show_perturbations
 
     x = np.zeros((3, 4))
     fig = show_perturbations(x, x + 0.5, ["a", "b", "c"], ["d", "e", "f"], shape=(2, 2))

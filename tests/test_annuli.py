@@ -3,20 +3,22 @@
 import numpy as np
 import pytest
 
-from nnlib.annuli import (
+from nnlib.functional import sigmoid
+from nnlib.gradcheck import check_layer
+
+from nncourse.annuli import (
     CLASS_COLOURS,
+    annuli_bayes_accuracy,
     annuli_network,
     bayes_accuracy_monte_carlo,
     hidden_activations,
     hidden_unit_maps,
+    make_annuli,
     plot_hidden_units,
     plot_soft_predictions,
     probability_colours,
 )
-from nnlib.checks import check_answer
-from nnlib.datasets import annuli_bayes_accuracy, make_annuli
-from nnlib.functional import sigmoid
-from nnlib.gradcheck import check_layer
+from nncourse.exercises import check_answer
 
 
 def test_network_shapes_and_seed():

@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 
 from nnlib.data import DataLoader
-from nnlib.datasets import make_xor
 from nnlib.layers import Affine, Tanh
 from nnlib.learner import Callback, Evaluate, Learner, evaluate
 from nnlib.losses import CrossEntropy
 from nnlib.model import Model
 from nnlib.optim import SGD
+
+from nncourse.datasets import make_xor
 
 HOOKS = ["on_fit_start", "on_epoch_start", "on_batch_start", "on_batch_end", "on_epoch_end",
          "on_fit_end"]

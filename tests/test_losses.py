@@ -5,7 +5,7 @@ import warnings
 import numpy as np
 import pytest
 
-from nnlib.datasets import one_hot
+from nnlib.data import one_hot
 from nnlib.gradcheck import check_loss
 from nnlib.losses import BCE, MSE, BCEWithLogits, CrossEntropy
 

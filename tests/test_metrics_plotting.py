@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
-from nnlib import plotting
 from nnlib.metrics import accuracy, confusion_matrix, most_confused
+
+from nncourse import plotting
 
 
 def test_accuracy_and_confusion_matrix():

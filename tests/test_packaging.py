@@ -50,7 +50,7 @@ def test_readme_quick_start_is_two_make_commands_and_ci_runs_the_test_one():
 
 def test_mnist_files_are_package_data():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert "datafiles/mnist/*" in project["tool"]["setuptools"]["package-data"]["nnlib"]
+    assert "datafiles/mnist/*" in project["tool"]["setuptools"]["package-data"]["nncourse"]
 
 
 def test_ruff_passes_on_library_tests_tools_and_notebooks():
@@ -62,9 +62,51 @@ def test_ruff_passes_on_library_tests_tools_and_notebooks():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_core_of_nnlib_stays_under_a_thousand_lines():
-    """The README and the index promise a core a student can read in an evening."""
-    core = ["layers", "model", "losses", "optim", "data", "learner", "gradcheck", "functional",
-            "validation"]
-    lines = sum(len((ROOT / "nnlib" / f"{name}.py").read_text().splitlines()) for name in core)
-    assert lines < 1000, f"the core of nnlib has grown to {lines} lines"
+CORE_LINE_BUDGET = 1200
+
+
+def test_the_core_of_nnlib_stays_within_its_line_budget():
+    """The README and the index promise a core a student can read in an evening: every module
+    of the nnlib package, whatever its name, counts."""
+    modules = sorted((ROOT / "nnlib").glob("**/*.py"))
+    assert {p.stem for p in modules} >= {"layers", "model", "losses", "optim", "learner"}
+    lines = sum(len(p.read_text().splitlines()) for p in modules)
+    assert lines < CORE_LINE_BUDGET, f"the core of nnlib has grown to {lines} lines"
+
+
+# Run in a fresh interpreter in which every third-party package but NumPy is hidden, as on a
+# machine where only `pip install nnlib` (without the course extra) was done.
+NUMPY_ONLY = """
+import importlib.abc, sys
+class HideAllButNumpy(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        top = name.split(".")[0]
+        if top in sys.stdlib_module_names or top in ("numpy", "nnlib"):
+            return None
+        raise ModuleNotFoundError(f"hidden for this test: {name}")
+sys.meta_path.insert(0, HideAllButNumpy())
+import nnlib
+from nnlib import *
+for module in ("matplotlib", "nncourse", "tqdm", "pandas", "sklearn", "seaborn", "ipywidgets"):
+    assert module not in sys.modules, module
+rng = nnlib.np.random.default_rng(0) if hasattr(nnlib, "np") else __import__("numpy").random.default_rng(0)
+X = rng.standard_normal((20, 3)); y = (X[:, 0] > 0).astype(int)
+model = Model([Affine(3, 4, rng=rng), ReLU(), Affine(4, 2, rng=rng)])
+history = Learner(model, CrossEntropy(), SGD(0.1), progress=False).fit(DataLoader(X, y, 5, rng=rng), 2)
+print("ok", len(history["loss"]))
+"""
+
+
+def test_the_core_imports_and_trains_with_numpy_alone():
+    result = subprocess.run([sys.executable, "-c", NUMPY_ONLY], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip() == "ok 2"
+
+
+def test_no_core_module_imports_the_course():
+    for path in (ROOT / "nnlib").glob("**/*.py"):
+        text = path.read_text()
+        for banned in ("nncourse", "matplotlib", "seaborn", "pandas", "sklearn", "ipywidgets"):
+            assert not re.search(rf"^\s*(from|import) {banned}\b", text, re.MULTILINE), (
+                f"{path.name} imports {banned}")

@@ -7,12 +7,12 @@ import pytest
 from nnlib.data import DataLoader
 from nnlib.gradcheck import numerical_gradient, rel_error
 from nnlib.layers import Affine
-from nnlib.learner import Evaluate, Learner
+from nnlib.learner import Evaluate, KeepBest, Learner
 from nnlib.losses import CrossEntropy
 from nnlib.model import Model
 from nnlib.optim import SGD
-from nnlib.perceptron import (
-    KeepBest,
+
+from nncourse.perceptron import (
     add_bias_column,
     class_means,
     log_likelihood,

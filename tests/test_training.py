@@ -4,12 +4,13 @@ import numpy as np
 import pytest
 
 from nnlib.data import DataLoader
-from nnlib.datasets import make_annuli
 from nnlib.layers import Affine, Tanh
 from nnlib.learner import Learner, evaluate
 from nnlib.losses import BCEWithLogits, CrossEntropy
 from nnlib.model import Model
 from nnlib.optim import SGD
+
+from nncourse.annuli import make_annuli
 
 
 def test_overfits_xor():

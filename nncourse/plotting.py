@@ -12,6 +12,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 
+def new_figure(fig: Figure | None, figsize: tuple[float, float]) -> Figure:
+    """``fig`` itself, or a new pyplot figure of ``figsize``. A widget passes a bare Figure (no
+    pyplot: nothing is left open for the next cell to show); a notebook passes None."""
+    return plt.figure(figsize=figsize) if fig is None else fig
+
+
 def image_grid(images: np.ndarray, titles: Sequence[object] | None = None, *, ncols: int = 10,
                shape: tuple[int, int] | None = None, cmap: str = "gray_r", size: float = 1.2,
                suptitle: str | None = None, vmin: float | None = None,

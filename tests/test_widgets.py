@@ -1,4 +1,4 @@
-"""The explorers' logic (nnlib.playground) and the widgets themselves, driven from Python
+"""The explorers' logic (in the lesson modules) and the widgets themselves, driven from Python
 without a browser: build the widget, move a control, check that the figure changed."""
 
 import time
@@ -10,32 +10,24 @@ import pytest
 from matplotlib.figure import Figure
 
 from nnlib.data import DataLoader
-from nnlib.datasets import load_mnist, normalize_pixels
-from nnlib.explorers import (
-    AdversarialExplorer,
-    AnnuliPlayground,
-    Explorer,
-    LearningRateExplorer,
-    WeightExplorer,
-)
-from nnlib.inspection import backward_projection
 from nnlib.layers import Affine, ReLU, Softmax
 from nnlib.learner import Learner
 from nnlib.losses import CrossEntropy
 from nnlib.model import Model
 from nnlib.optim import SGD
-from nnlib.playground import (
-    adversarial_example,
+
+from nncourse.adversarial import adversarial_example, plot_adversarial, with_softmax
+from nncourse.annuli import plot_playground, train_playground
+from nncourse.datasets import load_mnist, normalize_pixels
+from nncourse.perceptron import perceptron_run, plot_learning_curves
+from nncourse.weights import backward_projection, plot_unit, top_activating, unit_pattern
+from nncourse.widgets import (
+    AdversarialExplorer,
+    AnnuliPlayground,
+    Explorer,
+    LearningRateExplorer,
+    WeightExplorer,
     figure_png,
-    perceptron_run,
-    plot_adversarial,
-    plot_learning_curves,
-    plot_playground,
-    plot_unit,
-    top_activating,
-    train_playground,
-    unit_pattern,
-    with_softmax,
 )
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -2,9 +2,10 @@
 
 import numpy as np
 
-from nnlib.checks import check_backward, check_choice, check_function, compare
 from nnlib.functional import softmax
 from nnlib.layers import Sigmoid
+
+from nncourse.exercises import check_backward, check_choice, check_function, compare
 
 CASES = [(np.array([[1.0, 2.0, 3.0]]),), (np.array([[1000.0, 0.0], [-5.0, 5.0]]),)]
 

@@ -1,6 +1,7 @@
 """Explorers: sliders over a lesson's network, redrawing a figure at every change.
 
-Each explorer is a thin ipywidgets layer over one plain function of ``nnlib.playground``:
+Each explorer is a thin ipywidgets layer over plain functions of the lesson's own module
+(``annuli``, ``perceptron``, ``weights``, ``adversarial``):
 the controls' values go in, a matplotlib Figure comes out and is shown as a PNG image. The
 logic (training, attacks, plots) is tested without a browser; an explorer only wires it up.
 Errors raised while redrawing appear under the figure (an ``Output`` widget) rather than
@@ -16,27 +17,30 @@ saved. Those static cells end in an assignment (``fig = ...``), not in a call si
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from .annuli import ACTIVATIONS
-from .model import Model
-from .playground import (
-    PlaygroundRun,
-    adversarial_example,
-    figure_png,
-    perceptron_run,
-    plot_adversarial,
-    plot_learning_curves,
-    plot_playground,
-    plot_unit,
-    train_playground,
-    with_softmax,
-)
+from nnlib import Model
+
+from .adversarial import adversarial_example, plot_adversarial, with_softmax
+from .annuli import ACTIVATIONS, PlaygroundRun, plot_playground, train_playground
+from .perceptron import perceptron_run, plot_learning_curves
+from .weights import plot_unit
+
+
+def figure_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes (what an explorer shows); the figure is closed afterwards."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
 
 SLIDER = {"continuous_update": False, "style": {"description_width": "initial"}}
 

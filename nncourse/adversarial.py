@@ -10,10 +10,11 @@ attack). Pixels are kept in [0, 1] by clipping after every step.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
-from .functional import softmax
-from .losses import MSE, Loss
-from .model import Model
+from nnlib import MSE, CrossEntropy, Loss, Model, Softmax, softmax
+
+from .plotting import new_figure
 
 
 def input_gradient(model: Model, loss: Loss, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -109,3 +110,69 @@ def attack_report(model: Model, x_chosen: np.ndarray, x_adv: np.ndarray,
     size = float(np.mean(np.linalg.norm((x_adv - x_chosen).astype(np.float64), axis=1)))
     return success, size
 
+
+# --- For the explorer: one adversarial example ------------------------------------------------
+
+def with_softmax(model: Model) -> Model:
+    """The model itself if it ends with ``Softmax``, else a model sharing its layers with a
+    ``Softmax`` appended: probabilities out, as ``targeted_attack`` needs."""
+    return model if isinstance(model.layers[-1], Softmax) else Model([*model.layers, Softmax()])
+
+
+def adversarial_example(model: Model, x: np.ndarray, target: int, *, method: str = "lambda",
+                        strength: float = 0.1, lr: float = 0.3, steps: int = 300,
+                        seed: int = 0) -> np.ndarray:
+    """Push one image x (D,) towards class ``target``; ``model`` ends with ``Softmax``.
+
+    method "lambda": ``targeted_attack`` with closeness weight lam = strength (larger stays
+    closer to x), started from faint noise in [0, 0.01] drawn from ``seed``: started at x itself
+    it stalls wherever the network is sure of x's class. method "epsilon": one targeted sign
+    step, x - eps * sign(dL/dx) with L the cross-entropy of the target and eps = strength
+    (every pixel moves by at most eps). Shapes: x (D,) -> x_adv (D,).
+    """
+    if not isinstance(model.layers[-1], Softmax):
+        raise ValueError("adversarial_example: the model must end with Softmax (it outputs "
+                         f"probabilities), got {type(model.layers[-1]).__name__}")
+    x = np.asarray(x)[None, :]
+    if method == "lambda":
+        start = np.random.default_rng(seed).uniform(0, 0.01, x.shape).astype(x.dtype)
+        return targeted_attack(model, x, np.array([target]), lam=strength, lr=lr, steps=steps,
+                               start=start)[0]
+    if method == "epsilon":
+        logits = Model(model.layers[:-1])
+        grad = input_gradient(logits, CrossEntropy(), x, np.array([target]))
+        return np.clip(x - strength * np.sign(grad), 0.0, 1.0).astype(x.dtype)[0]
+    raise ValueError(f"adversarial_example: method must be 'lambda' or 'epsilon', got {method!r}")
+
+
+def plot_adversarial(model: Model, x: np.ndarray, x_adv: np.ndarray, target: int, *,
+                     shape: tuple[int, int] = (28, 28), title: str | None = None,
+                     fig: Figure | None = None) -> Figure:
+    """The image, the perturbation x_adv - x, the adversarial image and both sets of class
+    probabilities side by side. ``model`` outputs probabilities. Shapes: x, x_adv (D,)."""
+    fig = new_figure(fig, (12, 3.3))
+    axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 2.2]})
+    p, p_adv = model(np.stack([x, x_adv]).astype(np.asarray(x).dtype))
+    delta = np.asarray(x_adv, dtype=np.float64) - x
+    m = max(float(np.abs(delta).max()), 1e-12)
+    for ax, image, label, cmap, limits in (
+            (axes[0], x, f"original: {p.argmax()} ({100 * p.max():.0f} %)", "gray_r", (0, 1)),
+            (axes[1], delta, f"perturbation, |d| = {np.linalg.norm(delta):.2f}", "RdBu_r", (-m, m)),
+            (axes[2], x_adv, f"adversarial: {p_adv.argmax()} ({100 * p_adv.max():.0f} %)",
+             "gray_r", (0, 1))):
+        ax.imshow(np.reshape(image, shape), cmap=cmap, vmin=limits[0], vmax=limits[1])
+        ax.set_title(label, fontsize=9)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    classes = np.arange(len(p))
+    axes[3].bar(classes - 0.2, 100 * p, width=0.4, label="original")
+    axes[3].bar(classes + 0.2, 100 * p_adv, width=0.4, label="adversarial")
+    axes[3].axvline(target, color="k", ls=":", lw=1, label=f"target {target}")
+    axes[3].set(xticks=classes, xlabel="class", ylabel="probability (%)", ylim=(0, 100),
+                title="What the network sees")
+    axes[3].legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig

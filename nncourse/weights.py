@@ -1,8 +1,6 @@
-"""Looking inside a trained network: its weights as images, what each output "looks for",
-which pixels an answer depends on, and the L2 penalty that shapes all of these.
-
-Also the whole-network gradient check of the backpropagation lesson: every parameter's
-gradient of the real loss, by backpropagation and by finite differences, side by side.
+"""What the weights look at (lesson 05): a trained network's weights as images, what each
+output "looks for", which pixels an answer depends on, and the L2 penalty that shapes all of
+these; and, for the explorer, the test images that excite a hidden unit or a digit the most.
 """
 
 from __future__ import annotations
@@ -10,14 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from matplotlib.figure import Figure
 
-from .data import DataLoader
-from .gradcheck import numerical_gradient, rel_error
-from .layers import Affine
-from .learner import Learner, evaluate
-from .losses import Loss
-from .model import Model
-from .optim import SGD
+from nnlib import SGD, Affine, DataLoader, Learner, Loss, Model, evaluate
+
+from .plotting import new_figure
 
 
 def weight_images(layer: Affine, shape: tuple[int, int] = (28, 28)) -> np.ndarray:
@@ -61,7 +56,7 @@ def saliency(model: Model, X: np.ndarray, classes: np.ndarray) -> np.ndarray:
     Row n is d y_hat[n, c_n] / d x_n, found by one backward pass with dout one-hot at c_n. For
     a ReLU network it equals the backward projection of e_c through only the hidden units that
     this sample switches on, which is what makes it specific to the sample. (The gradient of a
-    *loss* with respect to the input, for attacks, is ``nnlib.adversarial.input_gradient``.)
+    *loss* with respect to the input, for attacks, is ``nncourse.adversarial.input_gradient``.)
     Shapes: X (N, D), classes (N,) integers -> (N, D).
     """
     X = np.asarray(X)
@@ -90,53 +85,6 @@ def l2_gradients(model: Model, lam: float) -> dict[str, np.ndarray]:
     return {name: lam * p if p.ndim > 1 else np.zeros_like(p) for name, p, _ in model.parameters()}
 
 
-def loss_gradients(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
-                   eps: float = 1e-5) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """For every parameter, (backpropagated, numerical) gradient of the loss L = loss(model(X), y).
-
-    The numerical one nudges each entry by +-eps (centred differences), so use float64 and a
-    small network: it costs two forward passes per parameter entry.
-    """
-    for name, p, _ in model.parameters():
-        if p.dtype != np.float64:
-            raise ValueError(f"loss_gradients: {name} is {p.dtype}; gradient checks need float64")
-    loss(model(X), y)
-    model.backward(loss.backward())
-    analytic = {name: g.copy() for name, _, g in model.parameters()}
-    return {name: (analytic[name], numerical_gradient(lambda _: loss(model(X), y), p, eps))
-            for name, p, _ in model.parameters()}
-
-
-def gradient_errors(gradients: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, float]:
-    """For each parameter, ``gradcheck.rel_error`` of its whole gradient: ||a - n|| / (||a|| + ||n||).
-
-    Unlike an entry-by-entry ratio it is not thrown off by entries that are nearly zero, whose
-    numerical value is dominated by round-off (about 1e-16 * |L| / eps).
-    """
-    return {name: rel_error(a, n) for name, (a, n) in gradients.items()}
-
-
-def gradient_table(gradients: dict[str, tuple[np.ndarray, np.ndarray]], entries: int = 2,
-                   rng: np.random.Generator | int | None = 0) -> list[dict[str, object]]:
-    """Rows (parameter, index, backprop, numerical, absolute error, relative error) for
-    ``entries`` random entries of each parameter, from the output of ``loss_gradients``.
-
-    The relative error here is entry by entry, |a - n| / max(|a| + |n|, 1e-8): large for entries
-    that are nearly zero, which is why the verdict comes from ``gradient_errors``.
-    """
-    rng = np.random.default_rng(rng)
-    rows = []
-    for name, (analytic, numeric) in gradients.items():
-        picks = rng.choice(analytic.size, size=min(entries, analytic.size), replace=False)
-        for flat in np.sort(picks):
-            i = np.unravel_index(flat, analytic.shape)
-            a, n = float(analytic[i]), float(numeric[i])
-            rows.append({"parameter": name, "index": tuple(int(k) for k in i), "backprop": a,
-                         "numerical": n, "absolute error": abs(a - n),
-                         "relative error": abs(a - n) / max(abs(a) + abs(n), 1e-8)})
-    return rows
-
-
 def l2_sweep(build_model: Callable[[np.random.Generator], Model], strengths: Sequence[float],
              X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
              loss: Loss, *, epochs: int, batch_size: int, lr: float, momentum: float = 0.9,
@@ -158,3 +106,56 @@ def l2_sweep(build_model: Callable[[np.random.Generator], Model], strengths: Seq
         results.append({"weight_decay": lam, "model": model, "history": history,
                         "val_loss": val_loss, "val_acc": val_acc})
     return results
+
+
+# --- For the explorer: what a hidden unit or a digit looks for ------------------------------
+
+def _check_kind(kind: str) -> None:
+    if kind not in ("unit", "digit"):
+        raise ValueError(f"kind must be 'unit' (a hidden unit) or 'digit', got {kind!r}")
+
+
+def unit_pattern(model: Model, kind: str, index: int, shape: tuple[int, int] = (28, 28)) -> np.ndarray:
+    """The image a hidden unit or a digit responds to: the first layer's weights into hidden
+    unit ``index``, or the backward projection of the one-hot output e_index. Shapes: -> (H, W)."""
+    _check_kind(kind)
+    if kind == "unit":
+        return weight_images(model.layers[0], shape)[index]
+    classes = [layer for layer in model.layers if isinstance(layer, Affine)][-1].out_features
+    return backward_projection(model, np.eye(classes)[[index]])[0].reshape(shape)
+
+
+def top_activating(model: Model, X: np.ndarray, kind: str, index: int,
+                   k: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """The k rows of X that excite hidden unit ``index`` (after the first layer's activation) or
+    output ``index`` (the digit's score) the most: (indices (k,), values (k,)), largest first."""
+    _check_kind(kind)
+    response = Model(model.layers[:2])(X) if kind == "unit" else model(X)
+    values = response[:, index]
+    order = np.argsort(-values, kind="stable")[:k]
+    return order, values[order]
+
+
+def plot_unit(model: Model, X: np.ndarray, kind: str, index: int, *, k: int = 8,
+              shape: tuple[int, int] = (28, 28), fig: Figure | None = None) -> Figure:
+    """A unit's (or digit's) pattern, red positive and blue negative, and its top-k images."""
+    fig = new_figure(fig, (1.3 * k + 3.2, 2.6))
+    pattern = unit_pattern(model, kind, index, shape)
+    order, values = top_activating(model, X, kind, index, k)
+    axes = fig.subplots(1, k + 1, gridspec_kw={"width_ratios": [2] + [1] * k})
+    m = max(float(np.abs(pattern).max()), 1e-12)
+    shown = axes[0].imshow(pattern, cmap="RdBu_r", vmin=-m, vmax=m)
+    what = "weights into hidden unit" if kind == "unit" else "backward projection of digit"
+    axes[0].set_title(f"{what} {index}\n(red +, blue -)", fontsize=9)
+    fig.colorbar(shown, ax=axes[0], fraction=0.046, pad=0.03).ax.tick_params(labelsize=7)
+    for ax, i, v in zip(axes[1:], order, values, strict=True):
+        ax.imshow(np.asarray(X[i]).reshape(shape), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"#{i}\n{v:.2f}", fontsize=8)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+    fig.suptitle(f"The {k} images that excite it most (index, "
+                 f"{'activation' if kind == 'unit' else 'score'})")
+    fig.subplots_adjust(left=0.02, right=0.99, bottom=0.03, top=0.72, wspace=0.1)
+    return fig

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from nnlib import Model, sigmoid
+
 from .datasets import normalize_pixels
-from .functional import sigmoid
-from .model import Model
 from .plotting import grid_over, plot_probability_contours
 
 

@@ -80,7 +80,7 @@ def check_function(student: Callable[..., Any], reference: Callable[..., Any],
 def check_backward(layer: Any, x: np.ndarray, *, name: str | None = None,
                    tol: float = 1e-7) -> CheckResult:
     """Gradient-check a student's layer (anything with forward, backward, params, grads)."""
-    from .gradcheck import check_layer
+    from nnlib import check_layer
 
     name = name or type(layer).__name__
     errors, failed = _attempt(lambda: check_layer(layer, x), name)
@@ -111,7 +111,7 @@ def check_param_gradients(student: Callable[[], Any], value: Callable[[], float]
                           tol: float = 1e-6) -> CheckResult:
     """Check that ``student()`` returns, for every key of ``params``, the gradient of the scalar
     ``value()`` with respect to that (float64) array, against finite differences."""
-    from .gradcheck import numerical_gradient, rel_error
+    from nnlib import numerical_gradient, rel_error
 
     got, failed = _attempt(student, name)
     if failed is not None:
@@ -138,19 +138,3 @@ def check_answer(answer: Callable[[], Any], correct: Any, *, name: str = "your a
     if failed is not None:
         return failed
     return check_choice(value, correct, name=name, explanation=explanation)
-
-
-def check_layers(build: Callable[[], Any], expected: Sequence[str], *,
-                 name: str = "your network") -> CheckResult:
-    """Check the layers of the model that ``build()`` returns, by their printed form, e.g.
-    ``["Affine(784 -> 100)", "ReLU()", ...]``."""
-    got, failed = _attempt(lambda: [repr(layer) for layer in build().layers], name)
-    if failed is not None:
-        return failed
-    for i, (g, e) in enumerate(zip(got, expected, strict=False)):
-        if g != e:
-            return CheckResult(False, f"layer {i} of {name} is {g}, expected {e}")
-    if len(got) != len(expected):
-        return CheckResult(False, f"{name} has {len(got)} layers, expected {len(expected)}: "
-                           f"{', '.join(expected)}")
-    return CheckResult(True, f"{name} has the expected layers: {', '.join(expected)}.")

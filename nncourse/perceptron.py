@@ -10,10 +10,13 @@ its input times the gap between the one-hot target and the predicted probability
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from .functional import log_softmax, softmax
-from .learner import Callback, Learner
-from .validation import as_batch
+from nnlib import SGD, Affine, CrossEntropy, DataLoader, Evaluate, Learner, Model, log_softmax, softmax
+from nnlib._validation import as_batch
+
+from .plotting import new_figure
 
 
 def add_bias_column(X: np.ndarray) -> np.ndarray:
@@ -81,28 +84,39 @@ def class_means(X: np.ndarray, y: np.ndarray, y_pred: np.ndarray, num_classes: i
     return means
 
 
-class KeepBest(Callback):
-    """Early stopping in hindsight: remember the parameters of the epoch with the lowest
-    ``history[monitor]`` (e.g. the validation loss) and put them back when the fit ends.
+# --- Lesson 01: learning rate and batch size --------------------------------------------------
 
-    After the fit, ``best_epoch`` is that epoch, counted from 1.
+def perceptron_run(X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
+                   *, lr: float, batch_size: int, epochs: int = 5,
+                   seed: int = 0) -> dict[str, list[float]]:
+    """Train a softmax perceptron (Affine D-10, cross-entropy, plain SGD) from zero weights and
+    return its history, with ``val_loss`` and ``val_acc`` after every epoch.
+
+    Zero weights and a seeded batch order: two runs differ only in lr and batch size.
+    Shapes: X_train (N, D) float32, y_train (N,), X_val (M, D), y_val (M,).
     """
+    rng = np.random.default_rng(seed)
+    layer = Affine(X_train.shape[1], int(y_train.max()) + 1, rng=rng, dtype=X_train.dtype)
+    layer.params["W"][...] = 0
+    learner = Learner(Model([layer]), CrossEntropy(), SGD(lr),
+                      callbacks=[Evaluate(X_val, y_val)], progress=False)
+    return learner.fit(DataLoader(X_train, y_train, batch_size, rng=rng), epochs)
 
-    def __init__(self, monitor: str = "val_loss") -> None:
-        self.monitor = monitor
-        self.best_epoch = 0
-        self.best_value = np.inf
-        self._best: dict[str, np.ndarray] = {}
 
-    def on_epoch_end(self, learner: Learner) -> None:
-        values = learner.history.get(self.monitor)
-        if not values:
-            raise KeyError(f"KeepBest: the history has no {self.monitor!r}; put KeepBest after "
-                           "the callback that records it (e.g. Evaluate)")
-        if values[-1] < self.best_value:
-            self.best_value, self.best_epoch = values[-1], len(values)
-            self._best = {name: p.copy() for name, p, _ in learner.model.parameters()}
-
-    def on_fit_end(self, learner: Learner) -> None:
-        for name, param, _ in learner.model.parameters():
-            param[...] = self._best[name]
+def plot_learning_curves(history: dict[str, list[float]], reference: dict[str, list[float]], *,
+                         label: str, reference_label: str, fig: Figure | None = None) -> Figure:
+    """Validation loss (left) and accuracy (right) per epoch: a run against a reference run."""
+    fig = new_figure(fig, (10, 3.8))
+    ax_loss, ax_acc = fig.subplots(1, 2)
+    for h, name, style in ((reference, reference_label, "--"), (history, label, "-")):
+        epochs = np.arange(1, len(h["val_loss"]) + 1)
+        ax_loss.plot(epochs, h["val_loss"], style, marker="o", ms=3, label=name)
+        ax_acc.plot(epochs, 100 * np.asarray(h["val_acc"]), style, marker="o", ms=3,
+                    label=f"{name}: {100 * h['val_acc'][-1]:.1f} %")
+    ax_loss.set(xlabel="epoch", ylabel="validation loss", title="Validation loss")
+    ax_acc.set(xlabel="epoch", ylabel="validation accuracy (%)", title="Validation accuracy")
+    for ax in (ax_loss, ax_acc):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

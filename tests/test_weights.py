@@ -1,26 +1,19 @@
-"""Tests of nnlib.inspection (weights as images, backward projection, saliency, L2, whole-network
-gradient check) and of checks.check_param_gradients, which the L2 exercise uses."""
+"""Tests of nncourse.weights (weights as images, backward projection, saliency, L2), of
+nncourse.backprop (the whole-network gradient check) and of exercises.check_param_gradients,
+which the L2 exercise uses."""
 
 import numpy as np
 import pytest
 
-from nnlib.checks import check_param_gradients
 from nnlib.gradcheck import numerical_gradient
-from nnlib.inspection import (
-    backward_projection,
-    gradient_errors,
-    gradient_table,
-    l2_gradients,
-    l2_penalty,
-    l2_sweep,
-    loss_gradients,
-    saliency,
-    weight_images,
-)
 from nnlib.layers import Affine, ReLU, Sigmoid, Tanh
 from nnlib.losses import MSE, CrossEntropy
 from nnlib.model import Model
 from nnlib.optim import SGD
+
+from nncourse.backprop import gradient_errors, gradient_table, loss_gradients
+from nncourse.exercises import check_param_gradients
+from nncourse.weights import backward_projection, l2_gradients, l2_penalty, l2_sweep, saliency, weight_images
 
 
 def small_model(rng=0, activation=Tanh):
@@ -187,7 +180,7 @@ def test_gradient_errors_is_the_norm_ratio():
 
 
 def test_image_rows_draws_one_row_per_array_with_symmetric_scales_where_centred():
-    from nnlib.plotting import image_rows
+    from nncourse.plotting import image_rows
 
     rng = np.random.default_rng(14)
     grey, signed = rng.uniform(0, 1, (3, 16)), rng.normal(0, 1, (2, 16))

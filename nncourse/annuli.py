@@ -8,19 +8,66 @@ by the network's output probabilities, and measure the best accuracy any classif
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .datasets import annuli_posterior, make_annuli
-from .layers import Affine, ReLU, Sigmoid, Tanh
-from .model import Model
-from .plotting import grid_over
+from nnlib import SGD, Affine, CrossEntropy, DataLoader, Evaluate, Learner, Model, ReLU, Sigmoid, Tanh
 
+from .plotting import grid_over, new_figure, plot_decision_regions
+
+ANNULI_RADII = (0.2, 0.6, 1.0)
 CLASS_COLOURS = plt.get_cmap("tab10")(np.arange(3))[:, :3]  # RGB of class 0, 1, 2
 
+
+# --- The data: three rings, and the best any classifier can do on them ------------------------
+
+def make_annuli(n: int = 1000, noise: float = 0.1,
+                rng: np.random.Generator | int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Three classes of concentric rings: a disc (class 0) inside two rings (classes 1 and 2).
+
+    A point of class k has a uniform angle and radius |R_k + noise * e|, e ~ N(0, 1), with R =
+    ``ANNULI_RADII``. Classes take turns, so each has n/3 points. Shapes: X (n, 2), y (n,).
+    """
+    rng = np.random.default_rng(rng)
+    y = np.arange(n) % 3
+    rng.shuffle(y)
+    radius = np.abs(np.take(ANNULI_RADII, y) + noise * rng.standard_normal(n))
+    angle = rng.uniform(0, 2 * np.pi, n)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]), y
+
+
+def annuli_posterior(X: np.ndarray, noise: float) -> np.ndarray:
+    """p(class | x) under ``make_annuli``'s generator: the best any classifier can know.
+
+    The angle is uniform whatever the class, so only the radius r carries information, and its
+    density given class k is the folded normal N(R_k, noise^2) on r >= 0. Shapes: X (N, 2) -> (N, 3).
+    """
+    r = np.hypot(X[:, 0], X[:, 1])[:, None]
+    R = np.asarray(ANNULI_RADII)
+    log_dens = np.logaddexp(-0.5 * ((r - R) / noise) ** 2, -0.5 * ((r + R) / noise) ** 2)
+    log_dens -= log_dens.max(axis=1, keepdims=True)
+    dens = np.exp(log_dens)
+    return dens / dens.sum(axis=1, keepdims=True)
+
+
+def annuli_bayes_accuracy(noise: float) -> float:
+    """The Bayes rate of ``make_annuli``: the expected accuracy of the best possible classifier.
+
+    Integrates P(correct) = integral of max_k p(r | k) / 3 over the radius, on a fine grid.
+    """
+    r = np.linspace(0, max(ANNULI_RADII) + 12 * noise, 200_001)
+    R = np.asarray(ANNULI_RADII)[:, None]
+    dens = (np.exp(-0.5 * ((r - R) / noise) ** 2) + np.exp(-0.5 * ((r + R) / noise) ** 2))
+    dens /= noise * np.sqrt(2 * np.pi)
+    return float(np.trapezoid(dens.max(axis=0) / len(R), r))
+
+
+# --- The network and its hidden layer ----------------------------------------------------------
 
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 
@@ -114,3 +161,62 @@ def bayes_accuracy_monte_carlo(noise: float, n: int = 100_000,
     of ``make_annuli``. Agrees with ``annuli_bayes_accuracy`` to about 1.5 / sqrt(n)."""
     X, y = make_annuli(n, noise, rng)
     return float(np.mean(annuli_posterior(X, noise).argmax(axis=1) == y))
+
+
+# --- Lesson 03: the annuli playground ---------------------------------------------------------
+
+@dataclass
+class PlaygroundRun:
+    """One training run of the playground: the network, its data and how training went."""
+
+    model: Model
+    X: np.ndarray          # (n, 2) training points
+    y: np.ndarray          # (n,)
+    X_test: np.ndarray     # (n_test, 2)
+    y_test: np.ndarray
+    history: dict[str, list[float]]
+    noise: float
+
+    @property
+    def test_acc(self) -> float:
+        return self.history["test_acc"][-1]
+
+
+def train_playground(hidden: int = 3, activation: str = "tanh", lr: float = 0.3,
+                     noise: float = 0.1, epochs: int = 40, *, n: int = 600, n_test: int = 600,
+                     batch_size: int = 50, seed: int = 0) -> PlaygroundRun:
+    """Train a 2-H-3 network, x -> act(x W1 + b1) W2 + b2, on n fresh annuli points.
+
+    Cross-entropy, SGD with momentum 0.9, mini-batches of ``batch_size``. The data, the initial
+    weights and the batch order all come from ``seed``, so the same settings give the same run.
+    Shapes: X (n, 2), model output (N, 3) logits.
+    """
+    rng = np.random.default_rng(seed)
+    X, y = make_annuli(n, noise, rng)
+    X_test, y_test = make_annuli(n_test, noise, rng)
+    model = annuli_network(hidden, rng, activation)
+    learner = Learner(model, CrossEntropy(), SGD(lr, momentum=0.9),
+                      callbacks=[Evaluate(X_test, y_test, "test")], progress=False)
+    history = learner.fit(DataLoader(X, y, batch_size, rng=rng), epochs)
+    return PlaygroundRun(model, X, y, X_test, y_test, history, noise)
+
+
+def plot_playground(run: PlaygroundRun, *, fig: Figure | None = None,
+                    resolution: int = 100) -> Figure:
+    """Decision regions over the test points (left) and the loss per epoch (right)."""
+    fig = new_figure(fig, (10, 4.4))
+    ax_regions, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+    hidden = run.model.layers[0].out_features
+    activation = type(run.model.layers[1]).__name__.lower()
+    plot_decision_regions(lambda p: run.model(p).argmax(axis=1), run.X_test, run.y_test,
+                          ax=ax_regions, resolution=resolution,
+                          title=f"2-{hidden}-3 {activation}: {100 * run.test_acc:.1f} % on test")
+    epochs = np.arange(1, len(run.history["loss"]) + 1)
+    ax_loss.plot(epochs, run.history["loss"], label="training")
+    ax_loss.plot(epochs, run.history["test_loss"], label="test")
+    ax_loss.set(xlabel="epoch", ylabel="mean cross-entropy", ylim=(0, None),
+                title=f"Loss (best possible accuracy {100 * annuli_bayes_accuracy(run.noise):.1f} %)")
+    ax_loss.legend(loc="upper right")
+    # Fixed margins rather than tight_layout, which would double the drawing time of a retrain.
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.92, wspace=0.2)
+    return fig

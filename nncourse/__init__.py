@@ -1,0 +1,19 @@
+"""nncourse: the scaffolding of the course, beside the library it teaches.
+
+``nnlib`` is the library a student builds and keeps: layers, losses, the training loop. This
+package holds what the lessons need around it, one module per idea:
+
+    datasets    MNIST (shipped in ``datafiles/mnist``, checked against its checksums) and the
+                8x8 digits; pixels scaled to [0, 1]
+    plotting    the figures the lessons draw again and again
+    exercises   the self-checks of the exercises
+    perceptron  lesson 01: the softmax perceptron written out by hand
+    backprop    lesson 02: the whole-network gradient check
+    annuli      lesson 03: the rings, their Bayes rate, the 2-H-3 network and its playground
+    embedding   lesson 04: a network cut at its 2-D embedding
+    weights     lesson 05: weights as images, backward projection, saliency, L2
+    adversarial lesson 06: input gradients, targeted attacks, FGSM
+    widgets     the interactive explorers (ipywidgets) over the functions above
+
+It needs matplotlib, seaborn, pandas, scikit-learn and ipywidgets: the ``course`` extra.
+"""

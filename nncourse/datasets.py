@@ -1,0 +1,95 @@
+"""Data sets of the course, all available offline, and the helper that prepares images.
+
+MNIST ships inside the package (``nncourse/datafiles/mnist``, IDX files as distributed by LeCun,
+Cortes and Burges, CC BY-SA 3.0) and is verified against its SHA-256 checksums on every load;
+the 8x8 digits come with scikit-learn; the 2-D toy sets are generated from an explicit ``rng``
+(the annuli of lesson 03 live with their lesson, in ``nncourse.annuli``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from nnlib._validation import as_array
+
+MNIST_DIR = Path(__file__).parent / "datafiles" / "mnist"
+
+
+def _read_checksums(folder: Path) -> dict[str, str]:
+    lines = (folder / "SHA256SUMS").read_text().split("\n")
+    return {name: digest for digest, name in (line.split() for line in lines if line.strip())}
+
+
+def read_idx(path: Path, expected_sha256: str | None = None) -> np.ndarray:
+    """Read a gzip-compressed IDX file (MNIST's format) into a uint8 array.
+
+    The header is a big-endian magic number (0x00 0x00 0x08 ndim, 0x08 meaning unsigned bytes)
+    followed by one uint32 per dimension; the data follow in C order.
+    """
+    path = Path(path)
+    raw = path.read_bytes()
+    if expected_sha256 is not None:
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != expected_sha256:
+            raise ValueError(f"{path.name}: SHA-256 checksum mismatch (file corrupted or "
+                             f"truncated): expected {expected_sha256}, got {actual}")
+    try:
+        data = gzip.decompress(raw)
+    except (OSError, EOFError) as err:
+        raise ValueError(f"{path.name}: not a complete gzip file ({err})") from err
+    if len(data) < 4 or data[:2] != b"\x00\x00" or data[2] != 0x08:
+        raise ValueError(f"{path.name}: not an IDX file of unsigned bytes (bad magic number)")
+    ndim = data[3]
+    shape = tuple(int(d) for d in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
+    offset = 4 + 4 * ndim
+    if len(data) - offset != int(np.prod(shape)):
+        raise ValueError(f"{path.name}: header promises shape {shape} "
+                         f"({int(np.prod(shape))} bytes) but {len(data) - offset} bytes follow")
+    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
+
+
+def load_mnist(folder: Path | str = MNIST_DIR) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """MNIST as ``(x_train, y_train, x_test, y_test)``, read from the files shipped with nnlib.
+
+    Shapes: x_train (60000, 28, 28) uint8, y_train (60000,) int64, x_test (10000, 28, 28) uint8,
+    y_test (10000,) int64. Pixels run from 0 (background) to 255 (ink): see ``normalize_pixels``.
+    Labels are widened to int64 so that arithmetic on them cannot wrap around as uint8 does.
+    """
+    folder = Path(folder)
+    sums = _read_checksums(folder)
+    x_train, y_train, x_test, y_test = (read_idx(folder / name, sums[name]) for name in (
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
+    return x_train, y_train.astype(np.int64), x_test, y_test.astype(np.int64)
+
+
+def load_digits() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 1797 handwritten digits: images (1797, 8, 8) uint8 in 0..16, labels (1797,)."""
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    digits = sklearn_digits()
+    return digits.images.astype(np.uint8), digits.target.astype(np.int64)
+
+
+def normalize_pixels(images: np.ndarray, *, max_value: float = 255.0, dtype: type = np.float32,
+                     flatten: bool = True) -> np.ndarray:
+    """Scale pixels to [0, 1] as ``dtype``, and flatten each image to a row (N, H*W) by default."""
+    images = as_array(images, "normalize_pixels", "images")
+    x = images.astype(dtype) / dtype(max_value)
+    return x.reshape(len(x), -1) if flatten else x
+
+
+def make_xor(n: int = 200, noise: float = 0.2,
+             rng: np.random.Generator | int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Four Gaussian blobs at (+-1, +-1); the label is 1 where exactly one coordinate is positive.
+
+    No straight line separates the classes, so a network needs a hidden layer. Shapes: X (n, 2), y (n,).
+    """
+    rng = np.random.default_rng(rng)
+    centres = rng.choice([-1.0, 1.0], size=(n, 2))
+    y = (centres[:, 0] != centres[:, 1]).astype(np.int64)
+    return centres + noise * rng.standard_normal((n, 2)), y
