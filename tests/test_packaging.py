@@ -4,14 +4,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
-
-try:
-    import tomllib
-except ImportError:  # Python 3.10
-    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,7 +39,9 @@ def test_readme_quick_start_is_two_make_commands_and_ci_runs_the_test_one():
     assert "make lab" in readme and "make test" in readme
     assert "conda env create -f environment.yml" in readme
     ci = (ROOT / ".ci" / "run").read_text()
-    assert re.search(r"^make test$", ci, re.MULTILINE)
+    assert re.search(r"^(step )?make test$", ci, re.MULTILINE)
+    for target in ("test-portable", "measure", "test-oldest", "test-browser"):
+        assert re.search(rf"^(step )?make {target}$", ci, re.MULTILINE), f"CI does not run {target}"
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^test: .*\n\t.*pytest", makefile, re.MULTILINE)
 

@@ -60,8 +60,7 @@ def lab(course, tmp_path_factory):
     """A JupyterLab server on a free localhost port, no token; yields its base URL."""
     port, home = free_port(), tmp_path_factory.mktemp("jupyter")
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
-           "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "OMP_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+           "JUPYTER_RUNTIME_DIR": str(home / "runtime")}
     log = open(home / "server.log", "w")  # closed in the finally below
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
