@@ -1,5 +1,8 @@
 """On a failed browser test, keep a screenshot of the page (its path is printed in the report)."""
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 
@@ -7,7 +10,8 @@ import pytest
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.when == "call" and report.failed and "page" in item.funcargs:
-        path = item.funcargs["tmp_path"] / "failure.png"
+        folder = item.funcargs.get("tmp_path") or Path(tempfile.mkdtemp(prefix="browser-"))
+        path = folder / "failure.png"
         try:
             item.funcargs["page"].screenshot(path=str(path))
             report.sections.append(("screenshot", str(path)))

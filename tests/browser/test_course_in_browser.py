@@ -40,6 +40,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PLAYGROUND_NOTEBOOK = "notebooks/03-annuli-classification.ipynb"  # relative to the repository
 SLIDER_LABEL = "hidden units"  # the playground slider the test drags
 SERVER_START_S, RUN_ALL_S, REDRAW_S, OPEN_S, KERNEL_DIALOG_S = 90, 300, 60, 60, 5
+NEWS_PROMPT, NEWS_WAIT_S = "official Jupyter news", 10  # JupyterLab asks a few seconds after start
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -69,9 +70,7 @@ def lab(course, tmp_path_factory):
          f"--ServerApp.root_dir={course}", "--ServerApp.port_retries=0",
          "--LabApp.extension_manager=readonly",  # nothing asks a package index
          f"--LabApp.workspaces_dir={home / 'workspaces'}",
-         f"--LabApp.user_settings_dir={home / 'settings'}",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--LabApp.news_url=None"],
+         f"--LabApp.user_settings_dir={home / 'settings'}"],
         cwd=course, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -198,6 +197,15 @@ def lesson_title(lesson: str) -> str:
             if line.startswith("# "):
                 return line[2:].strip()
     raise AssertionError(f"{lesson} has no H1 title")
+
+
+def test_lab_opens_without_the_news_pop_up(lab, page):
+    """The server runs with the environment's settings as `make lab` and Binder install them
+    (tools/jupyterlab-overrides.json): a student is not greeted by "Would you like to get
+    notified about official Jupyter news?". Without the overrides this question appears."""
+    open_notebook(page, lab, "notebooks/00-index.ipynb", "news")
+    page.wait_for_timeout(NEWS_WAIT_S * 1000)
+    assert page.get_by_text(NEWS_PROMPT).count() == 0, "JupyterLab asks about its news feed"
 
 
 @pytest.mark.parametrize("lesson", lesson_links())
