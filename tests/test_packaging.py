@@ -28,7 +28,9 @@ def pyproject_requirements() -> dict[str, str]:
 def conda_requirements() -> dict[str, str]:
     text = (ROOT / "environment.yml").read_text()
     lines = text[text.index("dependencies:"):].splitlines()
-    specs = [m.group(1) for line in lines if (m := re.match(r"\s{2}- ([A-Za-z][^:\s]*)\s*$", line))]
+    # conda-forge packages, then (six spaces in) those under "- pip:" that only PyPI has
+    specs = [m.group(1) for line in lines
+             if (m := re.match(r"\s{2}(?:\s{4})?- ([A-Za-z][^:\s]*)\s*$", line))]
     found = dict(re.match(r"([A-Za-z0-9_.-]+)(.*)", s).groups() for s in specs)
     found.pop("python"), found.pop("pip")
     return found
