@@ -6,7 +6,10 @@
 #   make test-oldest    every test in an environment at the lowest versions pyproject.toml allows
 #   make measure        each lesson's run time and its kernel's peak memory (fails above 400 MB)
 #   make test-browser   the course in JupyterLab in headless Chromium (installs Playwright and
-#                       Debian's chromium first): a playground slider is dragged, every lesson opened
+#                       Debian's chromium first): a playground slider is dragged, every lesson opened;
+#                       and the website opened from its files (maths typeset, figures, no error)
+#   make site        build the course's website into build/site/ (open build/site/index.html)
+#   make test-site   build it with warnings as errors and check every page, link and anchor
 #   make student     build the student edition (solutions replaced by stubs) into student/
 #   make notebooks   regenerate the navigation and re-run every notebook from a clean kernel
 #   make bench       time nnlib against a bare NumPy loop and scikit-learn
@@ -21,7 +24,9 @@ OLDEST ?= .venv-oldest
 # OPENBLAS_CORETYPE:threads; core types this CPU cannot run are skipped (tools/portability.py)
 PORTABLE ?= Haswell:1 Sandybridge:4 Prescott:unset SkylakeX:2
 
-.PHONY: lab test test-portable test-oldest measure test-browser chromium bench student notebooks clean
+SITE ?= build/site
+
+.PHONY: lab test test-portable test-oldest measure test-browser chromium bench student notebooks site test-site clean
 
 # JupyterLab's settings overrides (tools/jupyterlab-overrides.json) go into the environment, so
 # that the course does not open on a "get notified about official Jupyter news?" pop-up.
@@ -53,10 +58,25 @@ test-oldest: $(OLDEST)/.installed
 measure: $(BIN)/.installed
 	$(BIN)/python tools/run_notebooks.py --measure --max-memory 400
 
+# The website (the "site" extra: Sphinx, myst-nb, sphinx-book-theme, MathJax's files), built
+# from the committed notebooks by docs/build.py, the one build command (the Pages workflow runs
+# `make site` too). tests/test_site.py is left out of plain `pytest` (pyproject.toml's addopts):
+# `make test` does not install the site extra, which needs Python 3.11+.
+$(BIN)/.installed-site: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[course,test,site]"
+	touch $@
+
+site: $(BIN)/.installed-site
+	$(BIN)/python docs/build.py $(SITE)
+
+test-site: $(BIN)/.installed-site
+	$(BIN)/python -m pytest tests/test_site.py -o addopts= -p no:nbval -p no:cacheprovider -v
+
 # Playwright from PyPI (the "browser" extra) drives Debian's chromium: Playwright's own browser
 # download is not used. tests/browser is left out of plain `pytest` (pyproject.toml's addopts).
-$(BIN)/.installed-browser: $(BIN)/.installed pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[course,test,browser]"
+# tests/browser/test_site_in_browser.py builds the website, hence the site extra.
+$(BIN)/.installed-browser: $(BIN)/.installed-site pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[course,test,site,browser]"
 	touch $@
 
 chromium:

@@ -24,7 +24,9 @@ def pyproject_requirements() -> dict[str, str]:
 def conda_requirements() -> dict[str, str]:
     text = (ROOT / "environment.yml").read_text()
     lines = text[text.index("dependencies:"):].splitlines()
-    specs = [m.group(1) for line in lines if (m := re.match(r"\s{2}- ([A-Za-z][^:\s]*)\s*$", line))]
+    # conda-forge packages, then (six spaces in) those under "- pip:" that only PyPI has
+    specs = [m.group(1) for line in lines
+             if (m := re.match(r"\s{2}(?:\s{4})?- ([A-Za-z][^:\s]*)\s*$", line))]
     found = dict(re.match(r"([A-Za-z0-9_.-]+)(.*)", s).groups() for s in specs)
     found.pop("python"), found.pop("pip")
     return found
@@ -40,7 +42,7 @@ def test_readme_quick_start_is_two_make_commands_and_ci_runs_the_test_one():
     assert "conda env create -f environment.yml" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^(step )?make test$", ci, re.MULTILINE)
-    for target in ("test-portable", "measure", "test-oldest", "test-browser"):
+    for target in ("test-portable", "measure", "test-oldest", "test-site", "test-browser"):
         assert re.search(rf"^(step )?make {target}$", ci, re.MULTILINE), f"CI does not run {target}"
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^test: .*\n\t.*pytest", makefile, re.MULTILINE)
