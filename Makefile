@@ -5,6 +5,7 @@
 #                       Debian's chromium first): a playground slider is dragged, every lesson opened
 # and, for teachers and authors:
 #   make student     build the student edition (solutions replaced by stubs) into student/
+#   make test-teacher   install nbgrader (the teacher extra) and check that it grades a lesson
 #   make notebooks   regenerate the navigation and re-run every notebook from a clean kernel
 #   make bench       time nnlib against a bare NumPy loop and scikit-learn
 PYTHON ?= python3
@@ -16,7 +17,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: lab test test-browser chromium bench student notebooks clean
+.PHONY: lab test test-browser test-teacher chromium bench student notebooks clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,11 +51,21 @@ chromium:
 test-browser: $(BIN)/.installed-browser chromium
 	$(BIN)/python -m pytest tests/browser -o addopts= -p no:nbval -p no:cacheprovider -v
 
+# nbgrader (the "teacher" extra) in the same environment: it adds nothing the course needs and
+# changes none of its versions. tests/teacher is left out of plain `pytest`, like tests/browser.
+$(BIN)/.installed-teacher: $(BIN)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[course,test,teacher]"
+	touch $@
+
+test-teacher: $(BIN)/.installed-teacher
+	$(BIN)/python -m pytest tests/teacher -o addopts= -p no:nbval -p no:cacheprovider -v
+
 student: $(BIN)/.installed
 	$(BIN)/python tools/student_edition.py
 
 notebooks: $(BIN)/.installed
 	$(BIN)/python tools/course.py
+	$(BIN)/python tools/nbgrader_source.py $(wildcard notebooks/0[1-9]-*.ipynb)
 	$(BIN)/python tools/run_notebooks.py
 
 bench: $(BIN)/.installed

@@ -143,13 +143,18 @@ def test_a_wrong_answer_writes_no_runtime_warning_to_stderr():
     assert "overflow encountered in exp" in run.stdout and run.stderr == ""
 
 
-def test_under_nbgrader_a_failing_check_raises_with_the_same_message(monkeypatch):
+def test_under_nbgrader_a_failing_check_raises_with_the_same_message(monkeypatch, capsys):
     wrong = check_function(naive_softmax, softmax, CASES)
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     with pytest.raises(AssertionError) as raised:
         check_function(naive_softmax, softmax, CASES)
     assert str(raised.value) == repr(wrong)
-    assert check_function(softmax, softmax, CASES)  # a right answer goes through
+    # A right answer prints its PASSED line: a value shown by the cell would be read as a score.
+    assert check_function(softmax, softmax, CASES) is None
+    assert capsys.readouterr().out == "PASSED: softmax agrees with nnlib on all 2 test cases.\n"
+    from nncourse.exercises import perceptron  # an Exercise, whose check runs check_function
+    with pytest.raises(AssertionError, match=r"transposed\? \(Stuck\? A second hint"):
+        perceptron.softmax.check(lambda z: softmax(z).T)
     with pytest.raises(AssertionError, match="NOT CHECKED"):
         check_choice("it is a plane I think", "a plane")
 

@@ -16,11 +16,17 @@ except ImportError:  # Python 3.10
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The teacher extra (nbgrader) stays out of environment.yml: it is for a teacher's grading
+# environment, and its Jupyter extensions would add grading menus to every student's JupyterLab.
+NOT_IN_CONDA = {"teacher"}
+
+
 def pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     specs = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        specs += extra
+    for name, extra in project["optional-dependencies"].items():
+        if name not in NOT_IN_CONDA:
+            specs += extra
     # Packages only some Pythons need (a "; python_version" marker) have no conda counterpart.
     return dict(re.match(r"([A-Za-z0-9_.-]+)(.*)", s).groups() for s in specs if ";" not in s)
 

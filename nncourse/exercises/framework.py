@@ -37,16 +37,30 @@ class CheckResult:
         return f"{label}: {self.message}"
 
 
-def graded(check: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
-    """Make ``check`` raise AssertionError, while nbgrader grades the notebook, unless it passed
-    (a sentence where an option was asked for, NOT CHECKED, earns no points automatically)."""
+_depth = 0  # how many checks are running: only the outermost reports to nbgrader
+
+
+def graded(check: Callable[..., CheckResult]) -> Callable[..., CheckResult | None]:
+    """Make ``check`` report to nbgrader while nbgrader grades the notebook: a result that did
+    not pass raises AssertionError (the cell's points are lost; a sentence where an option was
+    asked for, NOT CHECKED, earns no points automatically either); a PASSED line is printed
+    rather than returned, because nbgrader reads a value shown by a graded cell as a partial
+    score. Elsewhere the result is returned, and shown by the notebook."""
 
     @functools.wraps(check)
-    def run(*args: Any, **kwargs: Any) -> CheckResult:
-        result = check(*args, **kwargs)
-        if result.passed is not True and os.environ.get("NBGRADER_EXECUTION"):
+    def run(*args: Any, **kwargs: Any) -> CheckResult | None:
+        global _depth
+        _depth += 1
+        try:
+            result = check(*args, **kwargs)
+        finally:
+            _depth -= 1
+        if _depth or not os.environ.get("NBGRADER_EXECUTION"):
+            return result
+        if result.passed is not True:
             raise AssertionError(repr(result))
-        return result
+        print(repr(result))
+        return None
 
     return run
 
