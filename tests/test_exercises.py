@@ -5,6 +5,7 @@ import importlib
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -239,3 +240,50 @@ def test_passed_messages_hold_no_machine_dependent_number():
             from nncourse.perceptron import perceptron_update as answer
         message = repr(exercise.check(answer))
         assert message.startswith("PASSED") and not re.search(r"\d\.\d{3,}|\de[-+]?\d", message)
+
+
+def first_hints(path):
+    """(exercise, the '# Hint:' comment of its solution cell) for every exercise that a lesson
+    checks through its topic module (`exercises.<name>.check(...)`)."""
+    import nbformat
+
+    cells = nbformat.read(path, as_version=4).cells
+    topic = re.search(r"from nncourse\.exercises import (\w+) as exercises", cells[2].source)
+    found = []
+    for i, cell in enumerate(cells):
+        called = re.fullmatch(r"exercises\.(\w+)\.check\(\w+\)", cell.source.strip())
+        if cell.cell_type != "code" or not called:
+            continue
+        solution = next(c for c in reversed(cells[:i]) if "### BEGIN SOLUTION" in c.source)
+        comment = re.search(r"# Hint: (.*?)\n\s*### BEGIN SOLUTION", solution.source, re.DOTALL)
+        text = " ".join(line.strip().lstrip("#").strip() for line in comment.group(1).split("\n"))
+        module = importlib.import_module(f"nncourse.exercises.{topic.group(1)}")
+        found.append((getattr(module, called.group(1)), text))
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(Path(__file__).parents[1].glob("notebooks/0[1-9]-*.ipynb")),
+                         ids=lambda p: p.name)
+def test_a_lessons_first_hint_is_its_exercises_first_hint(path):
+    """The first hint is written once, in nncourse.exercises; the lesson's comment repeats it."""
+    for exercise, comment in first_hints(path):
+        assert comment == exercise.hints[0], f"{path.name}: the hint of exercises.{exercise.name}"
+
+
+def test_the_exercises_package_is_in_a_built_distribution():
+    """`pip install .` (JupyterHub, Colab) installs only the packages that pyproject.toml's
+    package discovery matches: every folder with an __init__.py must be matched."""
+    import fnmatch
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    root = Path(__file__).parents[1]
+    include = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    packages = [".".join(p.parent.relative_to(root).parts) for top in ("nnlib", "nncourse")
+                for p in (root / top).glob("**/__init__.py")]
+    assert "nncourse.exercises" in packages
+    for package in packages:
+        assert any(fnmatch.fnmatchcase(package, pattern) for pattern in include["include"]), package

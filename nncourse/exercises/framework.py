@@ -111,6 +111,9 @@ def broadcast_tip(error: str) -> str:
     return " Print the shapes of the arrays on that line."
 
 
+UNWRITTEN = " is not written yet: replace `raise NotImplementedError` with your code."
+
+
 def attempt(call: Callable[[], Any], name: str) -> Attempt:
     """Run ``call()``, catching any exception and recording NumPy's warnings (never shown)."""
     with warnings.catch_warnings(record=True) as caught, \
@@ -119,8 +122,7 @@ def attempt(call: Callable[[], Any], name: str) -> Attempt:
         try:
             value, failure = call(), None
         except NotImplementedError:
-            value, failure = None, (f"{name} is not written yet: replace `raise "
-                                    "NotImplementedError` with your code.")
+            value, failure = None, f"{name}{UNWRITTEN}"
         except Exception as err:  # any bug of yours is reported, never re-raised
             value, failure = None, f"{name} raised {type(err).__name__}: {str(err).rstrip(' .')}."
             if "broadcast" in str(err):
