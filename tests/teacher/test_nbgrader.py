@@ -114,3 +114,24 @@ def test_a_failing_check_says_why_and_writes_nothing_to_stderr(course):
     assert [o.output_type for o in passed] == ["stream"] and passed[0].text.startswith("PASSED:")
     for check in CHECKS:
         assert not any(o.get("name") == "stderr" for o in by_id[check].outputs)
+
+
+def test_every_lesson_is_a_valid_nbgrader_source(tmp_path):
+    """All the lessons at once, without running them: nbgrader validates the metadata that
+    nbgrader_source.py derives, and stubs every answer (code and written)."""
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    (tmp_path / "source" / "course").mkdir(parents=True)
+    lessons = sorted((ROOT / "notebooks").glob("0[1-9]-*.ipynb"))
+    for path in lessons:
+        nb = nbformat.read(path, as_version=4)
+        nbgrader_source.refresh(nb)
+        nbformat.write(nb, tmp_path / "source" / "course" / path.name)
+    nbgrader(tmp_path, "generate_assignment", "course")
+    for path in lessons:
+        source = nbformat.read(tmp_path / "source" / "course" / path.name, as_version=4)
+        release = nbformat.read(tmp_path / "release" / "course" / path.name, as_version=4)
+        assert "BEGIN SOLUTION" not in (tmp_path / "release" / "course" / path.name).read_text()
+        for before, after in zip(source.cells, release.cells, strict=True):
+            if "BEGIN SOLUTION" in before.source:
+                stub = "raise NotImplementedError()" if before.cell_type == "code" else "YOUR ANSWER HERE"
+                assert stub in after.source and after.metadata.nbgrader["solution"]
