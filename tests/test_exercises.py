@@ -118,6 +118,7 @@ def test_exceptions_are_reported_never_raised():
     result = check_function(lambda z: z["a"], softmax, CASES)
     assert not result and "raised IndexError" in repr(result)
     assert not compare("abc", np.ones(2)) and "None: is a `return` missing?" in compare(None, 1.0).message
+    assert "complex" in compare(np.ones(2) * 1j, np.ones(2)).message
     assert "ZeroDivisionError" in repr(check_answer(lambda: 1 / 0, 0.1))
 
 
@@ -158,6 +159,15 @@ def test_under_nbgrader_a_failing_check_raises_with_the_same_message(monkeypatch
         perceptron.softmax.check(lambda z: softmax(z).T)
     with pytest.raises(AssertionError, match="NOT CHECKED"):
         check_choice("it is a plane I think", "a plane")
+
+
+def test_gradient_checks_insist_on_float64():
+    layer = Affine(2, 3, rng=0, dtype=np.float32)
+    result = check_backward(layer, np.ones((2, 2)))
+    assert not result and "'W' is float32: a gradient check needs float64" in result.message
+    W = np.ones((2, 2), dtype=np.float32)
+    assert "needs float64" in check_param_gradients(lambda: {"W": 2 * W}, lambda: float(np.sum(W**2)),
+                                                    {"W": W}).message
 
 
 def test_check_backward_is_deterministic_and_catches_accumulated_gradients():

@@ -32,10 +32,11 @@ def check_function(student: Callable[..., Any], reference: Callable[..., Any],
     """
     name = name or getattr(student, "__name__", "your function")
     result_name = result_name or f"the result of {name}"
-    named = [c if isinstance(c, Case) else Case(f"test case {i}", tuple(c)) for i, c in enumerate(cases, 1)]
+    named = [c if isinstance(c, Case) else Case(f"test case {i}", tuple(c))
+             for i, c in enumerate(cases, 1)]  # plain tuples: the lessons' first checks
     for case in named:
-        failure = _case_failure(student, reference, case, named, name=name, result_name=result_name, tol=tol,
-                                mistakes=mistakes, step_from=step_from, check_dtype=check_dtype)
+        failure = _case_failure(student, reference, case, named, name=name, result_name=result_name,
+                                tol=tol, mistakes=mistakes, step_from=step_from, check_dtype=check_dtype)
         if failure:
             unwritten = failure.endswith(UNWRITTEN)
             return CheckResult(False, failure if unwritten else f"On {case.name}: {failure}")
@@ -55,7 +56,7 @@ def _case_failure(student: Callable[..., Any], reference: Callable[..., Any], ca
         return run.failure + warned(run.warnings)
     changed = _changed_argument(case.args, args, student)
     if changed:
-        return _changed_message(name, changed, args[list(_names(student, len(args))).index(changed)])
+        return _changed_message(name, *changed)
     tol = tol or tolerance(*case.args, expected)
     base = case.args[step_from] if step_from is not None else None
     result = compare(run.value, expected, name=result_name, tol=tol, n=case.n, base=base)
@@ -104,11 +105,11 @@ def _names(student: Callable[..., Any], count: int) -> list[str]:
     return names + [f"number {i + 1}" for i in range(len(names), count)]
 
 
-def _changed_argument(before: tuple, after: tuple, student: Callable[..., Any]) -> str | None:
-    """The name of the first argument that the student's call changed in place, or None."""
+def _changed_argument(before: tuple, after: tuple, student: Callable[..., Any]) -> tuple[str, Any] | None:
+    """(name, value) of the first argument that the student's call changed in place, or None."""
     for name, b, a in zip(_names(student, len(before)), before, after, strict=True):
         if not _unchanged(b, a):
-            return name
+            return name, a
     return None
 
 

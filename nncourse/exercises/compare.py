@@ -29,6 +29,8 @@ def sci(tol: float) -> str:
 
 def close(got: Any, expected: Any, tol: float = 1e-7) -> bool:
     """True when ``got`` has the shape of ``expected`` and agrees with it (NaN matches NaN)."""
+    if np.iscomplexobj(got):
+        return False
     try:
         got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
     except (TypeError, ValueError):
@@ -53,6 +55,8 @@ def compare(got: Any, expected: Any, *, name: str = "your answer", tol: float = 
     expected = np.asarray(expected)
     if got is None:
         return CheckResult(False, f"{name} is None: is a `return` missing?")
+    if np.iscomplexobj(got):
+        return CheckResult(False, f"{name} holds complex numbers; it should be real.")
     try:
         values = np.asarray(got, dtype=np.float64)
     except (TypeError, ValueError):

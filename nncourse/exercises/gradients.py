@@ -61,6 +61,9 @@ def _backward_failure(layer: Any, x: np.ndarray, *, name: str, tol: float, n: in
     forward = attempt(lambda: layer.forward(x.copy()), f"{name}.forward")
     if forward.failure:
         return forward.failure
+    coarse = _not_float64(layer.params, name)
+    if coarse:
+        return coarse
     dout = np.random.default_rng(0).standard_normal(np.shape(forward.value))
     sent = dout.copy()
     back = attempt(lambda: layer.backward(sent), f"{name}.backward")
@@ -81,6 +84,14 @@ def _backward_failure(layer: Any, x: np.ndarray, *, name: str, tol: float, n: in
     if back.warnings:
         return f"{name}'s backward is right, but not safe for every input.{warned(back.warnings)}"
     return _accumulates(layer, x, dout, got, name)
+
+
+def _not_float64(params: dict[str, Any], name: str) -> str | None:
+    for key, param in params.items():
+        if np.asarray(param).dtype != np.float64:
+            return (f"{name}'s parameter {key!r} is {np.asarray(param).dtype}: a gradient check needs "
+                    "float64 (round-off in float32 is about 1e-3, larger than many mistakes).")
+    return None
 
 
 def _numerical_gradients(layer: Any, x: np.ndarray, dout: np.ndarray) -> dict[str, np.ndarray]:
@@ -106,8 +117,7 @@ def _mistake(mistakes: Sequence[Mistake], key: str, got: Any, x: np.ndarray, dou
 
 
 def _accumulates(layer: Any, x: np.ndarray, dout: np.ndarray, first: dict, name: str) -> str | None:
-    layer.forward(x.copy())
-    again = attempt(lambda: layer.backward(dout.copy()), f"{name}.backward")
+    again = attempt(lambda: (layer.forward(x.copy()), layer.backward(dout.copy())), f"{name}.backward")
     for key in layer.params:
         if again.failure or not close(layer.grads.get(key), first[key]):
             return (f"after a second backward pass with the same dout, self.grads[{key!r}] is not "
@@ -124,6 +134,9 @@ def check_param_gradients(student: Callable[[], Any], value: Callable[[], float]
                           tol: float = 1e-7) -> CheckResult:
     """Check that ``student()`` returns, for every key of ``params``, the gradient of the scalar
     ``value()`` with respect to that (float64) array, against finite differences."""
+    coarse = _not_float64(params, "the model")
+    if coarse:
+        return CheckResult(False, coarse)
     before = {k: p.copy() for k, p in params.items()}
     run = attempt(student, name)
     if run.failure:
