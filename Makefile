@@ -11,6 +11,7 @@
 #   make site        build the course's website into build/site/ (open build/site/index.html)
 #   make test-site   build it with warnings as errors and check every page, link and anchor
 #   make student     build the student edition (solutions replaced by stubs) into student/
+#   make test-teacher   install nbgrader (the teacher extra) and check that it grades a lesson
 #   make notebooks   regenerate the navigation and re-run every notebook from a clean kernel
 #   make bench       time nnlib against a bare NumPy loop and scikit-learn
 #
@@ -21,12 +22,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OLDEST ?= .venv-oldest
+TEACHER ?= .venv-teacher
 # OPENBLAS_CORETYPE:threads; core types this CPU cannot run are skipped (tools/portability.py)
 PORTABLE ?= Haswell:1 Sandybridge:4 Prescott:unset SkylakeX:2
 
 SITE ?= build/site
 
-.PHONY: lab test test-portable test-oldest measure test-browser chromium bench student notebooks site test-site clean
+.PHONY: lab test test-portable test-oldest measure test-browser test-teacher chromium bench student notebooks site test-site clean
+
 
 # JupyterLab's settings overrides (tools/jupyterlab-overrides.json) go into the environment, so
 # that the course does not open on a "get notified about official Jupyter news?" pop-up.
@@ -93,11 +96,24 @@ chromium:
 test-browser: $(BIN)/.installed-browser chromium
 	$(BIN)/python -m pytest tests/browser -o addopts= -p no:nbval -p no:cacheprovider -v
 
+# nbgrader (the "teacher" extra) in an environment of its own: its JupyterLab extensions (the
+# grading menus) must not appear in the course as students get it from `make lab`.
+# tests/teacher is left out of plain `pytest`, like tests/browser.
+$(TEACHER)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(TEACHER)
+	$(TEACHER)/bin/python -m pip install --quiet --upgrade pip
+	$(TEACHER)/bin/python -m pip install --quiet -e ".[course,test,teacher]"
+	touch $@
+
+test-teacher: $(TEACHER)/.installed
+	$(TEACHER)/bin/python -m pytest tests/teacher -o addopts= -p no:nbval -p no:cacheprovider -v
+
 student: $(BIN)/.installed
 	$(BIN)/python tools/student_edition.py
 
 notebooks: $(BIN)/.installed
 	$(BIN)/python tools/course.py
+	$(BIN)/python tools/nbgrader_source.py $(wildcard notebooks/0[1-9]-*.ipynb)
 	$(BIN)/python tools/run_notebooks.py
 
 bench: $(BIN)/.installed
@@ -105,4 +121,4 @@ bench: $(BIN)/.installed
 	    $(BIN)/python benchmarks/bench_three_vs_eight.py
 
 clean:
-	rm -rf $(VENV) $(OLDEST) build *.egg-info student
+	rm -rf $(VENV) $(OLDEST) $(TEACHER) build *.egg-info student

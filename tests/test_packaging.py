@@ -12,11 +12,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The teacher extra (nbgrader) stays out of environment.yml: it is for a teacher's grading
+# environment, and its Jupyter extensions would add grading menus to every student's JupyterLab.
+NOT_IN_CONDA = {"teacher"}
+
+
 def pyproject_requirements() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     specs = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        specs += extra
+    for name, extra in project["optional-dependencies"].items():
+        if name not in NOT_IN_CONDA:
+            specs += extra
     # Packages only some Pythons need (a "; python_version" marker) have no conda counterpart.
     return dict(re.match(r"([A-Za-z0-9_.-]+)(.*)", s).groups() for s in specs if ";" not in s)
 
@@ -42,7 +48,8 @@ def test_readme_quick_start_is_two_make_commands_and_ci_runs_the_test_one():
     assert "conda env create -f environment.yml" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^(step )?make test$", ci, re.MULTILINE)
-    for target in ("test-portable", "measure", "test-oldest", "test-site", "test-browser"):
+    for target in ("test-portable", "measure", "test-oldest", "test-site", "test-teacher",
+                   "test-browser"):
         assert re.search(rf"^(step )?make {target}$", ci, re.MULTILINE), f"CI does not run {target}"
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^test: .*\n\t.*pytest", makefile, re.MULTILINE)

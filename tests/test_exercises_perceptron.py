@@ -1,0 +1,174 @@
+"""Lesson 01's exercise checks against the wrong answers students really write: each must be
+rejected, with the likely mistake named; the reference and equivalent rewrites must pass."""
+
+import numpy as np
+import pytest
+
+from nnlib import log_softmax, one_hot, softmax
+
+from nncourse.exercises import perceptron as exercises
+from nncourse.perceptron import perceptron_update
+
+# --- Exercise 1: a stable softmax ------------------------------------------------------------
+
+def naive_softmax(z):
+    return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+
+
+def global_max_softmax(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def column_softmax(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def no_keepdims_softmax(z):
+    e = np.exp(z - z.max(axis=1))
+    return e / e.sum(axis=1)
+
+
+def in_place_softmax(z):
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    return z
+
+
+def whole_array_softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum()
+
+
+def log_sum_exp_softmax(z):
+    m = z.max(axis=1, keepdims=True)
+    return np.exp(z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True)))
+
+
+# --- Exercise 2: one-hot vectors -------------------------------------------------------------
+
+def classes_from_labels(y, num_classes):
+    return np.eye(y.max() + 1)[y]
+
+
+def ten_classes(y, num_classes):
+    return np.eye(10)[y]
+
+
+def whole_columns(y, num_classes):
+    out = np.zeros((len(y), num_classes))
+    out[:, y] = 1
+    return out
+
+
+def transposed_one_hot(y, num_classes):
+    out = np.zeros((num_classes, len(y)))
+    out[y, np.arange(len(y))] = 1
+    return out
+
+
+def unique_classes(y, num_classes):
+    classes = np.unique(y)
+    return np.eye(len(classes))[np.searchsorted(classes, y)]
+
+
+def rows_by_label(y, num_classes):
+    out = np.zeros((len(y), num_classes))
+    out[y] = 1
+    return out
+
+
+# --- Exercise 3: the weight update -----------------------------------------------------------
+
+def no_mean_update(W, X, Y, lr):
+    return W + lr * X.T @ (Y - softmax(X @ W))
+
+
+def descent_update(W, X, Y, lr):
+    return W - lr / len(X) * X.T @ (Y - softmax(X @ W))
+
+
+def in_place_update(W, X, Y, lr):
+    W += lr / len(X) * X.T @ (Y - softmax(X @ W))
+    return W
+
+
+def per_input_update(W, X, Y, lr):  # right only when X is square
+    return W + lr / X.shape[1] * X.T @ (Y - softmax(X @ W))
+
+
+def batch_of_32_update(W, X, Y, lr):  # right only for the notebook's batch size
+    return W + lr / 32 * X.T @ (Y - softmax(X @ W))
+
+
+def transposed_update(W, X, Y, lr):
+    return W + lr / len(X) * ((Y - softmax(X @ W)).T @ X)
+
+
+def naive_update(W, X, Y, lr):
+    return W + lr / len(X) * X.T @ (Y - naive_softmax(X @ W))
+
+
+def column_update(W, X, Y, lr):
+    return W + lr / len(X) * X.T @ (Y - softmax((X @ W).T).T)
+
+
+def einsum_update(W, X, Y, lr):
+    return W + lr * np.einsum("nd,nc->dc", X, Y - np.exp(log_softmax(X @ W))) / X.shape[0]
+
+
+WRONG = {
+    "softmax": {
+        "naive exp": (naive_softmax, "inf / inf is NaN"),
+        "maximum of the whole array": (global_max_softmax, "its own maximum"),
+        "normalised over columns": (column_softmax, "wrong axis"),
+        "no keepdims": (no_keepdims_softmax, "keepdims=True"),
+        "modifies z in place": (in_place_softmax, "changed its argument `z` in place"),
+        "divided by the total": (whole_array_softmax, "whole array sums to 1"),
+    },
+    "one_hot": {
+        "class count from the labels": (classes_from_labels, "the count is the argument num_classes"),
+        "always 10 classes": (ten_classes, "10 columns"),
+        "whole columns": (whole_columns, "several 1s"),
+        "transposed": (transposed_one_hot, "transposed?"),
+        "class count from np.unique": (unique_classes, "the count is the argument num_classes"),
+        "rows indexed by the label": (rows_by_label, "IndexError"),
+    },
+    "update": {
+        "no 1/N": (no_mean_update, "forget to average over the batch"),
+        "descends": (descent_update, "opposite sign"),
+        "modifies W in place": (in_place_update, "changed its argument `W` in place"),
+        "divides by D + 1 (right for square X)": (per_input_update, "divide by 7 instead of by N"),
+        "divides by 32 (the notebook's batch)": (batch_of_32_update, "divide by 32 instead of by N"),
+        "transposed": (transposed_update, "transposed?"),
+        "naive softmax": (naive_update, "overflow"),
+        "softmax over the batch": (column_update, "normalised over the batch"),
+    },
+}
+
+RIGHT = {
+    "softmax": {"reference": softmax, "log-sum-exp": log_sum_exp_softmax,
+                "via log_softmax": lambda z: np.exp(log_softmax(z))},
+    "one_hot": {"reference": one_hot, "identity rows": lambda y, c: np.eye(c)[y],
+                "comparison": lambda y, c: (y[:, None] == np.arange(c)).astype(float)},
+    "update": {"reference": perceptron_update, "einsum": einsum_update},
+}
+
+
+@pytest.mark.parametrize("exercise, answer, phrase", [
+    pytest.param(e, answer, phrase, id=f"{e}: {label}")
+    for e, wrongs in WRONG.items() for label, (answer, phrase) in wrongs.items()])
+def test_wrong_answer_is_rejected_and_the_mistake_named(exercise, answer, phrase):
+    result = getattr(exercises, exercise).check(answer)
+    assert result.passed is False, repr(result)
+    assert phrase in result.message, repr(result)
+
+
+@pytest.mark.parametrize("exercise, answer", [
+    pytest.param(e, answer, id=f"{e}: {label}")
+    for e, rights in RIGHT.items() for label, answer in rights.items()])
+def test_right_answer_passes(exercise, answer):
+    result = getattr(exercises, exercise).check(answer)
+    assert result, repr(result)
