@@ -116,7 +116,8 @@ def image_rows(rows: Sequence[np.ndarray], row_labels: Sequence[str], *,
 
     A ``centred`` row (weights, gradients) is drawn red for positive and blue for negative on a
     scale symmetric around zero, shared by the row and shown by a colour bar; any other row is
-    drawn in grey, ink dark, from the row's minimum to its maximum.
+    drawn in grey, ink dark, from the row's minimum to its maximum. Row labels are written
+    across, left of their row, so that a long one is not cut off by the row's height.
     """
     rows = [images_of(r, "image_rows", f"rows[{i}]", None if np.ndim(r) == 3 else shape)
             for i, r in enumerate(rows)]
@@ -141,7 +142,7 @@ def image_rows(rows: Sequence[np.ndarray], row_labels: Sequence[str], *,
                 shown = ax.imshow(images[j], **scale)
             else:
                 ax.set_axis_off()
-        axes_row[0].set_ylabel(label, fontsize=SMALL_FONT)
+        axes_row[0].set_ylabel(label, fontsize=SMALL_FONT, rotation=0, ha="right", va="center")
         if centre:
             fig.colorbar(shown, ax=list(axes_row), fraction=0.02, pad=0.01)
     for ax, text in zip(axes[0], [] if col_labels is None else col_labels, strict=False):

@@ -1,6 +1,7 @@
 """The plotting helpers draw what they say (titles, labels, regions, colour scales), in sizes a
 projector shows, and refuse bad input with an error that names the function and the argument."""
 
+import itertools
 import re
 
 import matplotlib
@@ -55,6 +56,16 @@ def test_a_strip_of_small_images_fits_the_page_and_its_titles():
     images = [ax.images[0].get_window_extent() for ax in two.axes]
     assert all(t.y0 >= i.y1 - 1 for t, i in zip(titles, images, strict=True))  # no overlap
     assert all(t.y1 <= two.bbox.y1 for t in titles)                            # nothing cut off
+
+
+def test_image_rows_labels_stay_whole_and_apart():
+    x = np.zeros((10, 28 * 28))  # as in lesson 05
+    fig = plotting.image_rows([x] * 4, ["class mean", "backward\nprojection", "a test image",
+                                        "its saliency_maps"], col_labels=range(10), suptitle="s")
+    fig.canvas.draw()
+    boxes = sorted((ax.yaxis.label.get_window_extent() for ax in fig.axes[::10]), key=lambda b: b.y0)
+    assert all(low.y1 <= high.y0 for low, high in itertools.pairwise(boxes))  # none runs into the next
+    assert all(b.x0 >= 0 and b.y0 >= 0 for b in boxes)  # nor off the figure
 
 
 def test_plot_history_tells_training_means_from_evaluations():
