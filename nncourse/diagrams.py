@@ -10,7 +10,7 @@ the only cue: blue for what flows backward (dashed too), orange for a highlighte
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from numbers import Integral
 
 import matplotlib.pyplot as plt
@@ -22,6 +22,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 DPI = 120
 BACKWARD, HIGHLIGHT, GREY = "#0072B2", "#E69F00", "0.55"  # Okabe-Ito blue and orange
 UNIT_PT, LABEL_PT, TITLE_PT = 13, 11, 14
+FigSize = tuple[float, float] | None
 
 
 def _size(text: str, fontsize: float = LABEL_PT) -> tuple[float, float]:
@@ -32,31 +33,34 @@ def _size(text: str, fontsize: float = LABEL_PT) -> tuple[float, float]:
     return box.width / 72, box.height / 72
 
 
-def _canvas(width: float, height: float, title: str | None):
-    """A figure, its axes in inches and the shift that centres a drawing ``width`` inches wide."""
-    full = max(width, _size(title or "", TITLE_PT)[0] + 0.4)
-    fig = plt.figure(figsize=(full, height), dpi=DPI)
-    ax = fig.add_axes((0, 0, 1, 1), xlim=(0, full), ylim=(0, height))
-    ax.set_axis_off()
-    if title:
-        ax.text(full / 2, height - 0.15, title, fontsize=TITLE_PT, ha="center", va="top")
-    return fig, ax, (full - width) / 2
-
-
 def _require(ok: bool, where: str, got: object, expected: str) -> None:
     if not ok:
         raise ValueError(f"{where} must be {expected}, got {got!r}")
 
 
-def _label(ax, x: float, y: float, text: str, **kw) -> None:
-    """A label on a white patch, so that it reads over the lines behind it."""
+def _canvas(who: str, width: float, height: float, title: str | None, figsize: FigSize):
+    """A figure of ``figsize`` (default: the drawing's size), the drawing at (0, width) x (0, height)
+    inches, top centre. A fixed figsize keeps a notebook's stored "<Figure size ...>" unchanged."""
+    need = (max(width, _size(title or "", TITLE_PT)[0] + 0.4), height)
+    w, h = need if figsize is None else figsize
+    _require(w >= need[0] and h >= need[1], f"{who}: figsize", figsize,
+             f"at least the drawing's {need[0]:.2f} x {need[1]:.2f} inches")
+    fig = plt.figure(figsize=(w, h), dpi=DPI)
+    ax = fig.add_axes((0, 0, 1, 1), xlim=((width - w) / 2, (width + w) / 2), ylim=(height - h, height))
+    ax.set_axis_off()
+    if title:
+        ax.text(width / 2, height - 0.15, title, fontsize=TITLE_PT, ha="center", va="top")
+    return fig, ax
+
+
+def _label(ax, x: float, y: float, text: str, **kw) -> None:  # on white, to read over the lines
     ax.text(x, y, text, **{"fontsize": LABEL_PT, "ha": "center", "va": "center", "zorder": 4,
                            "bbox": {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"}} | kw)
 
 
 def network_diagram(units: Sequence[Sequence[str]], weights: Sequence[Sequence[Sequence[str]]] | None = None,
                     *, biases: Sequence[str] | None = None, layer_titles: Sequence[str] | None = None,
-                    title: str | None = None) -> Figure:
+                    title: str | None = None, figsize: FigSize = None) -> Figure:
     """A small fully connected network, left to right, with a label in every unit and on every edge.
 
     ``units[k]`` names the units of layer k. ``weights[k][i][j]`` labels the edge from unit i of
@@ -83,8 +87,9 @@ def network_diagram(units: Sequence[Sequence[str]], weights: Sequence[Sequence[S
     extent = max((k - 1) / 2 for k in n) * step
     top = 0.2 + (0.45 if title else 0.0) + (0.35 if layer_titles else 0.0) + r + extent
     side = max(r, bw / 2, *(_size(s)[0] / 2 for s in layer_titles or ())) + 0.2
-    fig, ax, ox = _canvas(sum(dx) + 2 * side, top + extent + (step + 0.3 if biases else r + 0.3), title)
-    xs, yc = [ox + side + sum(dx[:c]) for c in range(len(n))], fig.get_figheight() - top
+    height = top + extent + (step if biases else r) + 0.3
+    fig, ax = _canvas("network_diagram", sum(dx) + 2 * side, height, title, figsize)
+    xs, yc = [side + sum(dx[:c]) for c in range(len(n))], height - top
     ys = [[yc + ((k - 1) / 2 - i) * step for i in range(k)] for k in n]
     for c, (a, b) in enumerate(pairs):
         for i in range(a + (biases is not None)):
@@ -95,20 +100,18 @@ def network_diagram(units: Sequence[Sequence[str]], weights: Sequence[Sequence[S
                 if i < a and weights is not None:
                     _label(ax, xs[c] + t[c] * dx[c], y0 + t[c] * (ys[c + 1][j] - y0), weights[c][i][j])
         if biases is not None:
-            _label(ax, xs[c], ys[c][-1] - step, biases[c], bbox={"boxstyle": "round", "fc": "0.93",
-                                                                 "ec": GREY})
+            _label(ax, xs[c], ys[c][-1] - step, biases[c], bbox=dict(boxstyle="round", fc="0.93", ec=GREY))
     for c, layer in enumerate(units):
         for y, name in zip(ys[c], layer, strict=True):
             ax.add_patch(Circle((xs[c], y), r, fc="white", ec="k", lw=1.5, zorder=2))
             ax.text(xs[c], y, name, fontsize=UNIT_PT, ha="center", va="center", zorder=3)
         if layer_titles is not None:
-            ax.text(xs[c], yc + extent + r + 0.2, layer_titles[c], fontsize=LABEL_PT, ha="center",
-                    va="bottom", color="0.25")
+            _label(ax, xs[c], yc + extent + r + 0.2, layer_titles[c], va="bottom")
     return fig
 
 
-def chain_diagram(nodes: Sequence[str], forward: Sequence[str],
-                  backward: Sequence[tuple[int, int, str]] = (), *, title: str | None = None) -> Figure:
+def chain_diagram(nodes: Sequence[str], forward: Sequence[str], backward: Sequence[tuple[int, int, str]] = (),
+                  *, title: str | None = None, figsize: FigSize = None) -> Figure:
     """A chain of computations: solid black arrows forward, each labelled above with what its step
     computes, and dashed blue arrows backward, each labelled below with what the backward pass
     from node ``src`` back to node ``dst`` computes (``backward`` holds (src, dst, label)).
@@ -116,12 +119,10 @@ def chain_diagram(nodes: Sequence[str], forward: Sequence[str],
     Shapes: len(forward) = len(nodes) - 1; backward spans have dst < src and do not overlap.
     """
     _require(len(nodes) >= 2, "chain_diagram: nodes", nodes, "two or more labels")
-    _require(len(forward) == len(nodes) - 1, "chain_diagram: forward", forward,
-             f"one label per step, len(nodes) - 1 = {len(nodes) - 1}")
+    _require(len(forward) == len(nodes) - 1, "chain_diagram: forward", forward, f"{len(nodes) - 1} labels")
     spans = sorted((dst, src) for src, dst, _ in backward)
-    ok = all(0 <= d < s < len(nodes) for d, s in spans)
-    _require(ok and all(s1 <= d2 for (_, s1), (d2, _) in pairwise(spans)), "chain_diagram: backward",
-             [(s, d) for d, s in spans],
+    _require(all(0 <= d < s < len(nodes) for d, s in spans) and all(a[1] <= b[0] for a, b in pairwise(spans)),
+             "chain_diagram: backward", [(s, d) for d, s in spans],
              f"(src, dst) with 0 <= dst < src < {len(nodes)}, spans that do not overlap")
     pad, rad = 0.12, 0.3
     half = [_size(s, UNIT_PT)[0] / 2 + pad for s in nodes]
@@ -135,13 +136,12 @@ def chain_diagram(nodes: Sequence[str], forward: Sequence[str],
     legend = [("forward: what the step computes", "k", "-"), ("backward: what flows back", BACKWARD, "--")]
     chain = sum(gaps) + 2 * sum(half)
     width = max(chain + 0.6, sum(_size(s)[0] for s, _, _ in legend) + 2.2)
-    xs = [(width - chain) / 2 + half[0]]
-    for k in range(1, len(nodes)):
-        xs.append(xs[-1] + half[k - 1] + gaps[k - 1] + half[k])
+    xs = list(accumulate((half[k] + gaps[k] + half[k + 1] for k in range(len(gaps))),
+                         initial=(width - chain) / 2 + half[0]))
     depth = [hh + rad * (xs[src] - xs[dst]) / 2 + 0.08 for src, dst, _ in backward]
-    y0 = max((d + h for d, (_, h) in zip(depth, bw, strict=True)), default=hh) + 0.75
-    fig, ax, ox = _canvas(width, y0 + hh + max(h for _, h in fw) + 0.2 + (0.55 if title else 0.0), title)
-    xs = [x + ox for x in xs]
+    y0 = max((d + h for d, (_, h) in zip(depth, bw, strict=True)), default=hh) + 0.75  # the nodes' row
+    above = hh + max(h for _, h in fw) + 0.2 + (0.55 if title else 0.0)
+    fig, ax = _canvas("chain_diagram", width, y0 + above, title, figsize)
     for x, name in zip(xs, nodes, strict=True):
         ax.text(x, y0, name, fontsize=UNIT_PT, ha="center", va="center", zorder=3,
                 bbox={"boxstyle": f"round,pad={pad * 72 / UNIT_PT:.2f}", "fc": "white", "ec": "k", "lw": 1.3})
@@ -155,37 +155,35 @@ def chain_diagram(nodes: Sequence[str], forward: Sequence[str],
                                      mutation_scale=16, color=BACKWARD, lw=1.5, ls="--"))
         _label(ax, (xs[src] + xs[dst]) / 2, y0 - d, label, va="top", color=BACKWARD)
     ax.legend(handles=[Line2D([], [], color=c, lw=1.5, ls=ls, label=s) for s, c, ls in legend],
-              loc="lower center", ncol=2, frameon=False, fontsize=LABEL_PT)
+              loc="lower center", bbox_to_anchor=(width / 2, 0), bbox_transform=ax.transData, ncol=2,
+              frameon=False, fontsize=LABEL_PT)
     return fig
 
 
-def wide_network_diagram(sizes: Sequence[int], activations: Sequence[str], *,
-                         names: Sequence[str] | None = None, highlight: int | None = None,
-                         max_units: int = 5, title: str | None = None) -> Figure:
-    """A network as columns of units, one per layer, with its unit count above and ``names[k]``
-    and ``activations[k - 1]`` below; a layer of more than ``max_units`` units is drawn as a few
-    units around an ellipsis. Layer ``highlight`` is filled orange and framed by a dashed box.
+def wide_network_diagram(sizes: Sequence[int], activations: Sequence[str], *, highlight: int | None = None,
+                         max_units: int = 5, title: str | None = None, figsize: FigSize = None) -> Figure:
+    """A network as columns of units, one per layer, its unit count above and its activation below
+    ("input" for layer 0, ``activations[k - 1]`` for layer k); a layer of more than ``max_units``
+    units shows a few around an ellipsis. Layer ``highlight`` is filled orange and framed, dashed.
 
-    Shapes: len(activations) = len(sizes) - 1 (the input layer has none); len(names) = len(sizes).
+    Shapes: len(activations) = len(sizes) - 1.
     """
     where, count = "wide_network_diagram: ", len(sizes)
     _require(count >= 2 and all(isinstance(s, Integral) and s > 0 for s in sizes), where + "sizes",
              sizes, "two or more positive integers")
     _require(len(activations) == count - 1, where + "activations", activations, f"{count - 1} labels")
-    _require(names is None or len(names) == count, where + "names", names, f"{count} labels")
     _require(highlight is None or 0 <= highlight < count, where + "highlight", highlight,
              f"None or a layer index in [0, {count})")
     _require(max_units >= 3, where + "max_units", max_units, "3 or more")
-    captions = [f"{name}\n{what}" if names else what
-                for name, what in zip(names or sizes, ["input", *activations], strict=True)]
-    cap = [_size(c) for c in captions]
-    r, step = 0.16, 0.5
+    captions = ["input", *activations]
+    cap, r, step = [_size(c) for c in captions], 0.16, 0.5
     dx = [max(1.4, (a[0] + b[0]) / 2 + 0.3) for a, b in pairwise(cap)]
     extent = (min(max(sizes), max_units) - 1) / 2 * step
     side, cap_h = max(cap[0][0], cap[-1][0]) / 2 + 0.25, max(h for _, h in cap)
-    top = (0.5 if title else 0.1) + 0.45 + r + extent  # from the figure's top to the columns' centre
-    fig, ax, ox = _canvas(sum(dx) + 2 * side, top + extent + r + cap_h + 0.5, title)
-    xs, yc = [ox + side + sum(dx[:c]) for c in range(count)], fig.get_figheight() - top
+    top = (0.5 if title else 0.1) + 0.45 + r + extent  # from the drawing's top to the columns' centre
+    height = top + extent + r + cap_h + 0.5
+    fig, ax = _canvas("wide_network_diagram", sum(dx) + 2 * side, height, title, figsize)
+    xs, yc = [side + sum(dx[:c]) for c in range(count)], height - top
     # a column of k slots; in a layer wider than max_units the middle slot is an ellipsis
     slots = [[(yc + ((k - 1) / 2 - i) * step, size > max_units and i == k // 2) for i in range(k)]
              for size, k in ((size, min(size, max_units)) for size in sizes)]
@@ -199,9 +197,8 @@ def wide_network_diagram(sizes: Sequence[int], activations: Sequence[str], *,
                 ax.text(x, y, "⋮", fontsize=UNIT_PT + 3, ha="center", va="center")
             else:
                 ax.add_patch(Circle((x, y), r, fc=HIGHLIGHT if c == highlight else "white", ec="k", lw=1.3))
-        ax.text(x, yc + extent + r + 0.15, str(size), fontsize=UNIT_PT, ha="center", va="bottom",
-                weight="bold")
-        ax.text(x, yc - extent - r - 0.25, captions[c], fontsize=LABEL_PT, ha="center", va="top")
+        _label(ax, x, yc + extent + r + 0.15, str(size), fontsize=UNIT_PT, va="bottom", weight="bold")
+        _label(ax, x, yc - extent - r - 0.25, captions[c], va="top")
         if c == highlight:
             half, bottom = max(r, cap[c][0] / 2) + 0.1, yc - extent - r - 0.35 - cap[c][1]
             ax.add_patch(FancyBboxPatch((x - half, bottom), 2 * half, yc + extent + r + 0.55 - bottom,
@@ -222,7 +219,7 @@ def mazur_network(values: bool = True, entries: bool = True) -> Figure:
                            [[[edge(k, i, j) for j in range(2)] for i in range(2)] for k in range(2)],
                            biases=["$b_1$ = 0.35", "$b_2$ = 0.60"] if values else ["$b_1$", "$b_2$"],
                            layer_titles=["input", "hidden (sigmoid)", "output (sigmoid)"],
-                           title="Mazur's 2-2-2 network")
+                           title="Mazur's 2-2-2 network", figsize=(7.8, 5.2))
 
 
 def backprop_chain() -> Figure:
@@ -239,11 +236,10 @@ def backprop_chain() -> Figure:
          (2, 1, rf"$\delta^{{(1)}} = {d}Z_1$" "\n" rf"$= {d}A_1 \odot \sigma'(Z_1)$"),
          (1, 0, rf"${d}X = \delta^{{(1)}} W_1^\top$" "\n" rf"${d}W_1 = X^\top \delta^{{(1)}}$"
                 "\n" rf"${d}b_1 = {{\sum}}_n \delta^{{(1)}}_n$")],
-        title="Forward and backward through the 2-H-3 network")
+        title="Forward and backward through the 2-H-3 network", figsize=(10.8, 3.8))
 
 
 def embedding_network() -> Figure:
     """Lesson 04's 784-100-100-2-1 network, its 2-unit embedding e highlighted."""
-    return wide_network_diagram([784, 100, 100, 2, 1], ["ReLU", "ReLU", "linear\n(embedding)", "sigmoid"],
-                                names=["pixels $x$", "$a_1$", "$a_2$", "$e$", "$p$"], highlight=3,
-                                title="The 784-100-100-2-1 network")
+    return wide_network_diagram([784, 100, 100, 2, 1], ["ReLU", "ReLU", "linear:\nembedding $e$", "sigmoid"],
+                                highlight=3, title="The 784-100-100-2-1 network", figsize=(7.0, 4.6))

@@ -105,17 +105,24 @@ def test_backprop_chain_shows_forward_steps_above_and_backward_signals_below(sty
 def test_embedding_network_shows_counts_activations_and_the_highlighted_embedding(style):
     fig = diagrams.embedding_network()
     texts = assert_readable(fig)
-    counts = [t.get_text() for t in drawn_texts(fig) if t.get_text().isdigit()]
-    assert counts == ["784", "100", "100", "2", "1"]
-    assert sum(s.count("ReLU") for s in texts) == 2 and any("sigmoid" in s for s in texts)
-    assert any("embedding" in s for s in texts)
-    assert [s for s in texts if s == "⋮"] and len([t for t in drawn_texts(fig) if t.get_text() == "⋮"]) == 3
+    drawn = [t.get_text() for t in drawn_texts(fig)]
+    assert [s for s in drawn if s.isdigit()] == ["784", "100", "100", "2", "1"]
+    assert drawn.count("ReLU") == 2 and "sigmoid" in texts and "linear:\nembedding $e$" in texts
+    assert drawn.count("⋮") == 3  # 784, 100 and 100 units, each drawn as four around an ellipsis
     patches = fig.axes[0].patches
     filled = [p for p in patches if isinstance(p, Circle) and p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
     assert len(filled) == 2  # the two units of e
     frames = [p for p in patches if isinstance(p, FancyBboxPatch) and p.get_linestyle() == "--"]
     assert len(frames) == 1  # and a dashed frame: not colour alone
     assert_readable(diagrams.wide_network_diagram([3, 7, 1], ["tanh", "linear"], max_units=3))
+
+
+def test_the_lessons_figures_have_a_fixed_size():
+    # so that a lesson's stored "<Figure size ...>" output is the same on every matplotlib,
+    # though each version measures the labels a little differently
+    for draw, size in ((diagrams.mazur_network, (7.8, 5.2)), (diagrams.backprop_chain, (10.8, 3.8)),
+                       (diagrams.embedding_network, (7.0, 4.6))):
+        assert tuple(draw().get_size_inches()) == size
 
 
 @pytest.mark.parametrize(("call", "argument"), [
@@ -126,6 +133,7 @@ def test_embedding_network_shows_counts_activations_and_the_highlighted_embeddin
     (lambda: diagrams.network_diagram([["a", "b"], ["c"]], [[["w"], ["v", "u"]]]), "weights"),
     (lambda: diagrams.network_diagram([["a"], ["b"]], biases=["b1", "b2"]), "biases"),
     (lambda: diagrams.network_diagram([["a"], ["b"]], layer_titles=["in"]), "layer_titles"),
+    (lambda: diagrams.network_diagram([["a"], ["b"]], figsize=(1.0, 1.0)), "figsize"),
     (lambda: diagrams.chain_diagram(["x"], []), "nodes"),
     (lambda: diagrams.chain_diagram(["x", "y", "z"], ["f"]), "forward"),
     (lambda: diagrams.chain_diagram(["x", "y"], ["f"], [(0, 1, "g")]), "backward"),
@@ -136,7 +144,6 @@ def test_embedding_network_shows_counts_activations_and_the_highlighted_embeddin
     (lambda: diagrams.wide_network_diagram([784, 2.5, 1], ["ReLU", "sigmoid"]), "sizes"),
     (lambda: diagrams.wide_network_diagram([784], []), "sizes"),
     (lambda: diagrams.wide_network_diagram([784, 100, 1], ["ReLU"]), "activations"),
-    (lambda: diagrams.wide_network_diagram([784, 1], ["sigmoid"], names=["x"]), "names"),
     (lambda: diagrams.wide_network_diagram([784, 1], ["sigmoid"], highlight=2), "highlight"),
     (lambda: diagrams.wide_network_diagram([784, 1], ["sigmoid"], max_units=2), "max_units"),
 ])
