@@ -5,8 +5,11 @@ package holds what the lessons need around it, one module per idea:
 
     datasets    MNIST (shipped in ``datafiles/mnist``, checked against its checksums) and the
                 8x8 digits; pixels scaled to [0, 1]
-    plotting    the figures the lessons draw again and again
-    exercises   the self-checks of the exercises
+    plotting    the figures the lessons draw again and again (plotstyle: the course's look,
+                colour-blind-safe class colours and markers; imageplots: images and weights)
+    diagrams    networks and the chain rule, drawn by matplotlib
+    exercises   the self-checks of the exercises: a small framework, and one module of checks
+                per lesson
     perceptron  lesson 01: the softmax perceptron written out by hand
     backprop    lesson 02: the whole-network gradient check
     annuli      lesson 03: the rings, their Bayes rate, the 2-H-3 network and its playground
