@@ -3,6 +3,10 @@
 #   make test   install what is needed (once) and run every test, notebooks included
 #   make test-browser   the course in JupyterLab in headless Chromium (installs Playwright and
 #                       Debian's chromium first): a playground slider is dragged, every lesson opened
+#   make test-colab     every lesson, its Colab install cell included, with Colab's versions
+#                       (Python 3.13, ipywidgets 7.7, IPython 7.34...) in .venv-colab
+#   make test-binder    what Binder builds (repo2docker's base environment, binder/requirements.txt,
+#                       postBuild) in .venv-binder: pip check, then every lesson
 # and, for teachers and authors:
 #   make student     build the student edition (solutions replaced by stubs) into student/
 #   make notebooks   regenerate the navigation and re-run every notebook from a clean kernel
@@ -16,7 +20,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: lab test test-browser chromium bench student notebooks clean
+.PHONY: lab test test-browser test-colab test-binder chromium bench student notebooks clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +54,15 @@ chromium:
 test-browser: $(BIN)/.installed-browser chromium
 	$(BIN)/python -m pytest tests/browser -o addopts= -p no:nbval -p no:cacheprovider -v
 
+# Each builds its environment (.venv-colab, .venv-binder) the first time and again only when its
+# pins change; the harness (pytest, nbclient, nbval) runs from .venv, the lessons in a kernel of
+# the environment. -s shows the versions and times measured. See tests/environments.
+test-colab: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/environments/test_colab_env.py -o addopts= -p no:cacheprovider -v -s
+
+test-binder: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/environments/test_binder_env.py -o addopts= -p no:cacheprovider -v -s
+
 student: $(BIN)/.installed
 	$(BIN)/python tools/student_edition.py
 
@@ -61,4 +74,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_three_vs_eight.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info student
+	rm -rf $(VENV) .venv-colab .venv-binder build *.egg-info student

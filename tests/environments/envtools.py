@@ -35,10 +35,11 @@ def find_python(version: str) -> Path:
                        key=lambda p: [int(n) for n in re.findall(r"\d+", p.parts[-3])], reverse=True)
     candidates = [os.environ.get(variable), shutil.which(f"python{version}"), *installed]
     for candidate in filter(None, candidates):
-        probe = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                               capture_output=True, text=True)
-        if probe.returncode == 0 and probe.stdout.strip() == version:
-            return Path(candidate)
+        probe = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2], "
+                                "sys.executable)"], capture_output=True, text=True)
+        found, _, executable = probe.stdout.strip().partition(" ")
+        if probe.returncode == 0 and found == version:
+            return Path(executable)  # the interpreter itself, not a pyenv shim
     pytest.fail(f"Python {version} is needed and was not found (tried ${variable}, python{version} "
                 f"on the PATH and {pyenv}/{version}.*): install it, e.g. `pyenv install {version}`, "
                 f"or set {variable}=/path/to/python{version}", pytrace=False)
