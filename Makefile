@@ -1,17 +1,22 @@
 # The course in two commands, on any machine with Python 3.11+ and pip:
 #   make lab    install what is needed (once) and open the course in JupyterLab
 #   make test   install what is needed (once) and run every test, notebooks included
-# and, for CI, teachers and authors:
+# and, for CI (.ci/run runs them all) and for authors:
 #   make test-portable  the notebook tests again under other CPUs' BLAS kernels and thread counts
-#   make test-oldest    every test in an environment at the lowest versions pyproject.toml allows
 #   make measure        each lesson's run time and its kernel's peak memory (fails above 400 MB)
-#   make test-browser   the course in JupyterLab in headless Chromium (installs Playwright and
-#                       Debian's chromium first): a playground slider is dragged, every lesson opened;
-#                       and the website opened from its files (maths typeset, figures, no error)
-#   make site        build the course's website into build/site/ (open build/site/index.html)
-#   make test-site   build it with warnings as errors and check every page, link and anchor
-#   make student     build the student edition (solutions replaced by stubs) into student/
+#   make test-oldest    every test in an environment at the lowest versions pyproject.toml allows
+#   make test-site      build the website with warnings as errors, check every page, link, anchor
 #   make test-teacher   install nbgrader (the teacher extra) and check that it grades a lesson
+#   make test-colab     every lesson, its Colab install cell included, with Colab's versions
+#                       (Python 3.13, ipywidgets 7.7, IPython 7.34...) in .venv-colab
+#   make test-binder    what Binder builds (repo2docker's base environment, binder/requirements.txt,
+#                       postBuild) in .venv-binder: pip check, then every lesson
+#   make test-browser   the course in JupyterLab in headless Chromium (installs Playwright and
+#                       Debian's chromium first): a playground slider is dragged, every lesson
+#                       opened, no news pop-up; and the website opened from its files
+# and, for teachers and authors:
+#   make site        build the course's website into build/site/ (open build/site/index.html)
+#   make student     build the student edition (solutions replaced by stubs) into student/
 #   make notebooks   regenerate the navigation and re-run every notebook from a clean kernel
 #   make bench       time nnlib against a bare NumPy loop and scikit-learn
 #
@@ -28,8 +33,7 @@ PORTABLE ?= Haswell:1 Sandybridge:4 Prescott:unset SkylakeX:2
 
 SITE ?= build/site
 
-.PHONY: lab test test-portable test-oldest measure test-browser test-teacher chromium bench student notebooks site test-site clean
-
+.PHONY: lab test test-portable test-oldest measure test-browser test-teacher test-colab test-binder chromium bench student notebooks site test-site clean
 
 # JupyterLab's settings overrides (tools/jupyterlab-overrides.json) go into the environment, so
 # that the course does not open on a "get notified about official Jupyter news?" pop-up.
@@ -108,6 +112,15 @@ $(TEACHER)/.installed: pyproject.toml
 test-teacher: $(TEACHER)/.installed
 	$(TEACHER)/bin/python -m pytest tests/teacher -o addopts= -p no:nbval -p no:cacheprovider -v
 
+# Each builds its environment (.venv-colab, .venv-binder) the first time and again only when its
+# pins change; the harness (pytest, nbclient, nbval) runs from .venv, the lessons in a kernel of
+# the environment. -s shows the versions and times measured. See tests/environments.
+test-colab: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/environments/test_colab_env.py -o addopts= -p no:cacheprovider -v -s
+
+test-binder: $(BIN)/.installed
+	$(BIN)/python -m pytest tests/environments/test_binder_env.py -o addopts= -p no:cacheprovider -v -s
+
 student: $(BIN)/.installed
 	$(BIN)/python tools/student_edition.py
 
@@ -121,4 +134,4 @@ bench: $(BIN)/.installed
 	    $(BIN)/python benchmarks/bench_three_vs_eight.py
 
 clean:
-	rm -rf $(VENV) $(OLDEST) $(TEACHER) build *.egg-info student
+	rm -rf $(VENV) $(OLDEST) $(TEACHER) .venv-colab .venv-binder build *.egg-info student

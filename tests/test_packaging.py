@@ -49,7 +49,7 @@ def test_readme_quick_start_is_two_make_commands_and_ci_runs_the_test_one():
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^(step )?make test$", ci, re.MULTILINE)
     for target in ("test-portable", "measure", "test-oldest", "test-site", "test-teacher",
-                   "test-browser"):
+                   "test-colab", "test-binder", "test-browser"):
         assert re.search(rf"^(step )?make {target}$", ci, re.MULTILINE), f"CI does not run {target}"
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^test: .*\n\t.*pytest", makefile, re.MULTILINE)

@@ -1,6 +1,11 @@
 """The explorers' logic (in the lesson modules) and the widgets themselves, driven from Python
-without a browser: build the widget, move a control, check that the figure changed."""
+without a browser: build the widget, move a control, check that the figure changed; and in a
+kernel, where nbclient stands in for the front end, check that an error shows under the figure.
 
+Runs on ipywidgets 8 (``make test``) and on Colab's 7.7 (``make test-colab`` runs this file in
+an environment with Colab's versions)."""
+
+import json
 import time
 from pathlib import Path
 
@@ -8,6 +13,7 @@ import nbformat
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
+from nbclient import NotebookClient
 
 from nnlib.data import DataLoader
 from nnlib.layers import Affine, ReLU, Softmax
@@ -224,6 +230,41 @@ def test_adversarial_explorer_follows_lambda_epsilon_and_the_target(mnist, mlp):
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# In a kernel, a redraw's exception is caught by the explorer's Output widget: the traceback is
+# sent to the front end, which shows it under the figure and syncs it back to the kernel's
+# `errors.outputs`; the next good redraw clears it. nbclient mimics that part of the front end.
+KERNEL_CELLS = [
+    """import json
+import ipywidgets as widgets
+from nncourse.widgets import Explorer
+
+def draw(fig, value):
+    if value > 1:
+        raise RuntimeError("broken draw")
+    fig.subplots().plot([0, value])
+
+explorer = Explorer({"value": widgets.IntSlider(value=1, max=5)}, draw, (3, 2))""",
+    "explorer.controls['value'].value = 2",
+    "print(json.dumps([[o['output_type'], o.get('ename'), o.get('evalue')]\n"
+    "                  for o in explorer.errors.outputs]))",
+    "explorer.controls['value'].value = 1",
+    "print(json.dumps([len(explorer.errors.outputs), explorer.redraws, widgets.__version__]))",
+]
+
+
+def test_an_error_while_redrawing_shows_under_the_figure_in_a_kernel():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in KERNEL_CELLS])
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    _, failing, shown, fixed, after = nb.cells
+    assert failing.outputs == [], "the traceback went to the cell, not under the figure"
+    assert json.loads(shown.outputs[0]["text"]) == [["error", "RuntimeError", "broken draw"]]
+    assert fixed.outputs == []
+    cleared, redraws, version = json.loads(after.outputs[0]["text"])
+    assert (cleared, redraws) == (0, 2), f"on ipywidgets {version}"
+
+
 LESSONS = {"01-perceptron": "LearningRateExplorer", "03-annuli-classification": "AnnuliPlayground",
            "05-weight-visualisation": "WeightExplorer", "06-adversarial-inputs": "AdversarialExplorer"}
 

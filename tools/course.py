@@ -1,15 +1,21 @@
 """The course's table of contents, in one place, and the navigation generated from it.
 
 ``LESSONS`` is the order of the course. ``python tools/course.py`` rewrites, in every lesson,
-the previous / contents / next links (the cells tagged ``navigation``, first and last), and in
-``00-index.ipynb`` the lesson list (the cell tagged ``lesson-list``), and in README.md the
-lessons table with a Binder badge per lesson. Only markdown changes, so outputs and execution
-counts stay as they are. tests/test_course.py fails when a link points nowhere or the index,
-the README and the links disagree with this list.
+the previous / contents / next links (the cells tagged ``navigation``, first and last) and the
+Colab set-up cell (tagged ``colab``, just before the first code cell), in ``00-index.ipynb``
+the lesson list (the cell tagged ``lesson-list``), and in README.md the lessons table with a
+Binder and a Colab badge per lesson. A cell whose text is already right is left as it is, with
+its outputs and execution count. tests/test_course.py fails when a link points nowhere or the
+index, the README and the links disagree with this list; tests/test_colab.py checks the cell.
+
+    python tools/course.py                           # rewrite notebooks/ and README.md
+    python tools/course.py --notebooks DIR           # rewrite the lessons in DIR only
+    python tools/course.py --badges OWNER/REPO BRANCH   # print the table for another edition
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +25,45 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 INDEX = "00-index.ipynb"
-REPOSITORY = "nnlib-course/nn-from-scratch"  # on GitHub: where Binder and nbgitpuller fetch from
-BINDER = f"https://mybinder.org/v2/gh/{REPOSITORY}/HEAD?urlpath=lab/tree/notebooks/"
+REPOSITORY = "nnlib-course/nn-from-scratch"  # on GitHub: where Binder, Colab and nbgitpuller fetch from
+BRANCH = "main"  # the edition with solutions
 BADGE = "https://mybinder.org/badge_logo.svg"
+COLAB_BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+
+
+def binder_url(repository: str = REPOSITORY, branch: str = "HEAD") -> str:
+    """Binder's address of the folder of lessons (append a notebook's file name)."""
+    return f"https://mybinder.org/v2/gh/{repository}/{branch}?urlpath=lab/tree/notebooks/"
+
+
+def colab_url(repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """Colab's address of the folder of lessons: Colab opens a notebook straight from GitHub."""
+    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/"
+
+
+BINDER, COLAB = binder_url(), colab_url()
+
+# The first code cell of every lesson. Colab opens a lesson alone, from GitHub, in a runtime
+# that has NumPy, matplotlib, seaborn, pandas, scikit-learn, tqdm and ipywidgets but not the
+# course: there it installs nnlib and nncourse from the repository with --no-deps, so none of
+# Colab's own packages changes. Anywhere else it does nothing and prints nothing (nbval compares
+# its empty output). NNCOURSE_SOURCE, when set, replaces the repository (tests install from the
+# working tree with it, offline).
+COLAB_CELL = f"""\
+# On Google Colab: install the course (nnlib and nncourse) from its repository, once per runtime.
+# Elsewhere this cell does nothing.
+import sys
+
+if "google.colab" in sys.modules:
+    import importlib.util
+    import os
+    import subprocess
+
+    if importlib.util.find_spec("nncourse") is None:
+        source = os.environ.get("NNCOURSE_SOURCE", "git+https://github.com/{REPOSITORY}")
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", source],
+                       check=True)
+        importlib.invalidate_caches()"""
 
 
 @dataclass(frozen=True)
@@ -112,12 +154,17 @@ def lesson_list() -> str:
     return "\n\n".join(blocks)
 
 
-def readme_table() -> str:
-    """The README's lessons table: link, goal and a Binder badge per lesson."""
-    rows = ["| # | lesson | what you learn | Binder |", "| --- | --- | --- | --- |"]
+def readme_table(repository: str = REPOSITORY, branch: str | None = None) -> str:
+    """The README's lessons table: link, goal, and a Binder and a Colab badge per lesson, both
+    opening the notebooks of ``repository`` at ``branch`` (by default Binder follows the default
+    branch, HEAD, and Colab, which needs a name, BRANCH)."""
+    binder = binder_url(repository, branch or "HEAD")
+    colab = colab_url(repository, branch or BRANCH)
+    rows = ["| # | lesson | what you learn | open in |", "| --- | --- | --- | --- |"]
     for lesson in LESSONS:
         rows.append(f"| {lesson.number} | [{lesson.title}](notebooks/{lesson.file}) | "
-                    f"{lesson.goal} | [![Binder]({BADGE})]({BINDER}{lesson.file}) |")
+                    f"{lesson.goal} | [![Binder]({BADGE})]({binder}{lesson.file}) "
+                    f"[![Open in Colab]({COLAB_BADGE})]({colab}{lesson.file}) |")
     return "\n".join(rows)
 
 
@@ -149,6 +196,23 @@ def write_navigation(path: Path, i: int) -> None:
     nbformat.write(nb, path)
 
 
+def write_colab_cell(path: Path) -> None:
+    """Put the Colab set-up cell just before the first other code cell of a lesson (kept as
+    it is, outputs included, when its text is unchanged; replaced otherwise)."""
+    nb = nbformat.read(path, as_version=4)
+    old = [c for c in nb.cells if _tagged(c, "colab")]
+    cells = [c for c in nb.cells if not _tagged(c, "colab")]
+    if len(old) == 1 and old[0].source == COLAB_CELL:
+        cell = old[0]
+    else:
+        cell = nbformat.v4.new_code_cell(COLAB_CELL, metadata={"tags": ["colab"]}, id="colab-setup")
+    first = next((j for j, c in enumerate(cells) if c.cell_type == "code"), None)
+    if first is None:
+        raise ValueError(f"{path.name}: no code cell to put the Colab set-up cell before")
+    nb.cells = [*cells[:first], cell, *cells[first:]]
+    nbformat.write(nb, path)
+
+
 def write_index(path: Path) -> None:
     """Replace the cell tagged ``lesson-list`` of the index with the list generated above."""
     nb = nbformat.read(path, as_version=4)
@@ -161,13 +225,29 @@ def write_index(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def main() -> None:
-    missing = [lesson.file for lesson in LESSONS if not (NOTEBOOKS / lesson.file).exists()]
+def write_lessons(folder: Path) -> list[str]:
+    """Navigation and Colab cell in every lesson of ``folder``; returns the lessons missing."""
+    missing = [lesson.file for lesson in LESSONS if not (folder / lesson.file).exists()]
     for i, lesson in enumerate(LESSONS):
         if lesson.file not in missing:
-            write_navigation(NOTEBOOKS / lesson.file, i)
-    write_index(NOTEBOOKS / INDEX)
-    write_readme(ROOT / "README.md")
+            write_navigation(folder / lesson.file, i)
+            write_colab_cell(folder / lesson.file)
+    return missing
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notebooks", type=Path, help="rewrite the lessons in this folder only")
+    parser.add_argument("--badges", nargs=2, metavar=("OWNER/REPO", "BRANCH"),
+                        help="print the lessons table for another edition and change nothing")
+    args = parser.parse_args()
+    if args.badges:
+        print(readme_table(*args.badges))
+        return
+    missing = write_lessons(args.notebooks or NOTEBOOKS)
+    if not args.notebooks:
+        write_index(NOTEBOOKS / INDEX)
+        write_readme(ROOT / "README.md")
     if missing:
         sys.exit(f"lessons listed but missing: {', '.join(missing)}")
 
