@@ -31,13 +31,15 @@ from nnlib import Model
 from .adversarial import adversarial_example, plot_adversarial, with_softmax
 from .annuli import ACTIVATIONS, PlaygroundRun, plot_playground, train_playground
 from .perceptron import perceptron_run, plot_learning_curves
+from .plotstyle import FIGURE_DPI, PNG_DPI
 from .weights import plot_unit
 
 
 def figure_png(fig: Figure) -> bytes:
-    """The figure as PNG bytes (what an explorer shows); the figure is closed afterwards."""
+    """The figure as PNG bytes at twice its screen resolution (sharp on a HiDPI screen or a
+    projector, like the lessons' retina figures); the figure is closed afterwards."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", dpi=PNG_DPI)
     plt.close(fig)
     return buffer.getvalue()
 
@@ -56,7 +58,8 @@ class Explorer(widgets.VBox):
     def __init__(self, controls: dict[str, widgets.ValueWidget],
                  draw: Callable[..., None], figsize: tuple[float, float]) -> None:
         self.controls, self._draw, self._figsize = controls, draw, figsize
-        self.image = widgets.Image(format="png")
+        # shown at the figure's size on screen, whatever the PNG's resolution
+        self.image = widgets.Image(format="png", width=int(figsize[0] * FIGURE_DPI))
         self.errors = widgets.Output()
         self.redraws, self.seconds, self._paused = 0, 0.0, False
         super().__init__([widgets.HBox(list(controls.values()),
@@ -76,7 +79,7 @@ class Explorer(widgets.VBox):
 
     def redraw(self) -> None:
         start = time.perf_counter()
-        fig = Figure(figsize=self._figsize, dpi=90)
+        fig = Figure(figsize=self._figsize, dpi=FIGURE_DPI)
         self._draw(fig, **{name: control.value for name, control in self.controls.items()})
         self.image.value = figure_png(fig)
         self.redraws += 1
