@@ -7,9 +7,12 @@ import numpy as np
 from ._validation import as_array, as_labels, positive_int
 
 
-def _pair(y_true: np.ndarray, y_pred: np.ndarray, who: str) -> tuple[np.ndarray, np.ndarray]:
-    y_true, y_pred = as_array(y_true, who, "y_true"), as_array(y_pred, who, "y_pred")
-    if y_true.ndim != 1 or y_true.shape != y_pred.shape or len(y_true) == 0:
+def _pair(y_true: np.ndarray, y_pred: np.ndarray, who: str,
+          num_classes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two label vectors (N,) of the same length, N >= 1, with labels in 0..num_classes-1."""
+    y_true = as_labels(y_true, who, "y_true", num_classes)
+    y_pred = as_labels(y_pred, who, "y_pred", num_classes)
+    if y_true.shape != y_pred.shape or len(y_true) == 0:
         raise ValueError(f"{who}: y_true and y_pred must be label vectors of the same shape (N,), "
                          f"N >= 1, got {y_true.shape} and {y_pred.shape}")
     return y_true, y_pred
@@ -24,9 +27,7 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int | None = None) -> np.ndarray:
     """Counts (C, C): entry [i, j] is how many samples of class i were predicted as class j."""
     c = None if num_classes is None else positive_int(num_classes, "confusion_matrix", "num_classes")
-    y_true, y_pred = _pair(y_true, y_pred, "confusion_matrix")
-    y_true, y_pred = (as_labels(y_true, "confusion_matrix", "y_true", c),
-                      as_labels(y_pred, "confusion_matrix", "y_pred", c))
+    y_true, y_pred = _pair(y_true, y_pred, "confusion_matrix", c)
     c = c or int(max(y_true.max(), y_pred.max())) + 1
     return np.bincount(y_true * c + y_pred, minlength=c * c).reshape(c, c)
 

@@ -459,7 +459,10 @@ BAD_CALLS = {  # public name: [(call, error, message pattern), ...]
          "check_loss: loss must be a Loss instance")],
     "accuracy": [
         (lambda: accuracy(np.zeros(0), np.zeros(0)), ValueError, "accuracy: .*N >= 1"),
-        (lambda: accuracy(np.zeros((3, 1)), np.zeros(3)), ValueError, r"accuracy: .*\(3, 1\) and \(3,\)")],
+        (lambda: accuracy(np.zeros((3, 1)), np.zeros(3)), ValueError,
+         r"accuracy: y_true must be integer class labels of shape \(N,\), got shape \(3, 1\)"),
+        (lambda: accuracy(np.array([np.nan]), np.array([0])), ValueError, "accuracy: y_true must be integer"),
+        (lambda: accuracy(np.array([0, 1]), np.array([0])), ValueError, r"accuracy: .*\(2,\) and \(1,\)")],
     "confusion_matrix": [
         (lambda: confusion_matrix(np.array([0.5]), np.array([0])), ValueError,
          "confusion_matrix: y_true must be integer class labels")],
@@ -556,6 +559,16 @@ def test_one_hot_and_confusion_matrix_agree_with_their_definition(labels, num_cl
     assert out.shape == (len(labels), num_classes) and (out.argmax(axis=1) == labels).all()
     cm = confusion_matrix(labels, labels[::-1], num_classes)
     assert cm.sum() == len(labels) and cm.trace() == np.sum(labels == labels[::-1])
+
+
+def test_array_likes_are_taken_as_arrays():
+    layer = Affine(2, 3, rng=0)
+    layer([[1, 2]])
+    dx = layer.backward([[1.0, 0.0, -1.0]])  # a list for dout
+    np.testing.assert_allclose(layer.grads["b"], [1.0, 0.0, -1.0])
+    np.testing.assert_allclose(dx, np.array([[1.0, 0.0, -1.0]]) @ layer.params["W"].T)
+    assert CrossEntropy()([[0.0, 0.0]], [1]) == pytest.approx(np.log(2))
+    assert one_hot([True, False]).tolist() == [[0.0, 1.0], [1.0, 0.0]]
 
 
 def test_the_messages_name_what_was_given():

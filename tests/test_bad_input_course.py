@@ -92,8 +92,10 @@ def test_a_layer_shared_by_an_encoder_and_a_new_head_works():
     """Model wrote names into the layers: reusing an encoder's layers in a new model failed."""
     net = Model([Affine(6, 5, rng=0), ReLU(), Affine(5, 2, rng=1), Affine(2, 1, rng=2)])
     encoder, head = split_at(net, 3)
-    probe = Model([*encoder.layers, Affine(2, 3, rng=3)])  # a new head on the trained encoder
+    classifier = Model([Affine(2, 4, rng=3), ReLU(), Affine(4, 3, rng=4)])  # a model of its own
+    probe = Model([*encoder.layers, *classifier.layers])  # was "layer names must be unique"
     assert probe(X6).shape == (8, 3) and list(head.params) == ["affine3.W", "affine3.b"]
+    np.testing.assert_array_equal(classifier(encoder(X6)), probe(X6))
     np.testing.assert_array_equal(head(encoder(X6)), net(X6))
 
 
