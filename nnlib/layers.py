@@ -107,7 +107,7 @@ class Affine(Layer):
     def backward_params(self, dout: np.ndarray) -> None:
         _, x = self._saved(dout)
         self.grads["W"] = x.T @ dout
-        self.grads["b"] = np.sum(dout, axis=0)
+        self.grads["b"] = np.asarray(dout).sum(axis=0)
 
     def __repr__(self) -> str:
         return f"Affine({self.in_features} -> {self.out_features})"
