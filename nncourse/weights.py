@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from nnlib import SGD, Affine, DataLoader, Learner, Loss, Model, evaluate
+from nnlib import SGD, Affine, DataLoader, Learner, Loss, Model, evaluate, one_hot
 from nnlib._validation import (
     as_batch,
     as_float,
@@ -78,9 +78,7 @@ def saliency(model: Model, X: np.ndarray, classes: np.ndarray) -> np.ndarray:
     if classes.shape != (len(X),):
         raise ValueError(f"saliency: classes must be {len(X)} class labels, one per row of X, "
                          f"got {len(classes)}")
-    dout = np.zeros_like(y_hat)
-    dout[np.arange(len(X)), classes] = 1
-    return model.backward(dout)
+    return model.backward(one_hot(classes, y_hat.shape[1], dtype=y_hat.dtype))
 
 
 def _l2_args(model: Model, weight_decay: float, who: str) -> None:
@@ -161,7 +159,7 @@ def unit_pattern(model: Model, kind: str, index: int, shape: tuple[int, int] = (
     if kind == "unit":
         return weight_images(model.layers[0], shape)[index]
     num_classes = [layer for layer in model.layers if isinstance(layer, Affine)][-1].out_features
-    pattern = backward_projection(model, np.eye(num_classes)[[index]])[0]
+    pattern = backward_projection(model, one_hot([index], num_classes))[0]
     return pattern.reshape(_image_shape(shape, "unit_pattern"))
 
 
