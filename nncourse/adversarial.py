@@ -18,6 +18,7 @@ from nnlib._validation import (
     as_float,
     as_labels,
     as_pair,
+    check_finite,
     check_instance,
     check_number,
     check_same_shape,
@@ -47,7 +48,9 @@ def sign_step(x: np.ndarray, gradient: np.ndarray, eps: float) -> np.ndarray:
     """The step of the fast gradient sign method: clip(x + eps * sign(gradient), 0, 1), in x's
     dtype. Every pixel moves by eps (up the gradient; down it for eps < 0), then back into [0, 1].
     Shapes: x (N, D), gradient (N, D) -> (N, D)."""
+    x, gradient = as_float(x, "sign_step", "x"), as_float(gradient, "sign_step", "gradient")
     check_same_shape(gradient, x, "sign_step", "gradient", "x")
+    check_number(eps, "sign_step", "eps", "a number (the size of the step)")
     return np.clip(x + eps * np.sign(gradient), 0.0, 1.0).astype(x.dtype)
 
 
@@ -145,8 +148,10 @@ def attack_report(model: Model, x_chosen: np.ndarray, x_adv: np.ndarray,
     """How a targeted attack did: (fraction now predicted as the target, mean L2 size
     ||x_adv - x_chosen|| of the perturbation). Shapes: (N, D), (N, D), (N,) labels."""
     who = "attack_report"
+    check_instance(model, Model, who, "model")
     x_chosen, x_adv = as_batch(x_chosen, who, "x_chosen"), as_batch(x_adv, who, "x_adv")
     check_same_shape(x_adv, x_chosen, who, "x_adv", "x_chosen")
+    check_finite(x_adv, who, "x_adv")
     success = accuracy(as_labels(target, who, "target"), model(x_adv).argmax(axis=1))
     size = float(np.mean(np.linalg.norm((x_adv - x_chosen).astype(np.float64), axis=1)))
     return success, size
@@ -181,13 +186,14 @@ def adversarial_example(model: Model, x: np.ndarray, target: int, *, method: str
         raise ValueError(f"adversarial_example: x must be one image as a row (D,), got shape {x.shape}")
     x, target = x[None, :], np.array([target])
     check_number(strength, "adversarial_example", "strength", "a number >= 0", lambda v: v >= 0)
+    if not isinstance(method, str) or method not in ("lambda", "epsilon"):
+        raise ValueError(f"adversarial_example: method must be 'lambda' or 'epsilon', got {method!r}")
     if method == "lambda":
         start = make_rng(seed, "adversarial_example").uniform(0, 0.01, x.shape).astype(x.dtype)
         return targeted_attack(model, x, target, lam=strength, lr=lr, steps=steps, start=start)[0]
-    if method == "epsilon":  # one sign step down the cross-entropy of the target class
-        grad = input_gradient(model[:-1], CrossEntropy(), x, target)
-        return sign_step(x, grad, -strength)[0]
-    raise ValueError(f"adversarial_example: method must be 'lambda' or 'epsilon', got {method!r}")
+    # method == "epsilon": one sign step down the cross-entropy of the target class
+    grad = input_gradient(model[:-1], CrossEntropy(), x, target)
+    return sign_step(x, grad, -strength)[0]
 
 
 def plot_adversarial(model: Model, x: np.ndarray, x_adv: np.ndarray, target: int, *,
@@ -195,13 +201,20 @@ def plot_adversarial(model: Model, x: np.ndarray, x_adv: np.ndarray, target: int
                      fig: Figure | None = None) -> Figure:
     """The image, the perturbation x_adv - x, the adversarial image and both sets of class
     probabilities side by side. ``model`` outputs probabilities. Shapes: x, x_adv (D,)."""
-    x, x_adv = as_float(x, "plot_adversarial", "x"), as_float(x_adv, "plot_adversarial", "x_adv")
+    who = "plot_adversarial"
+    check_instance(model, Model, who, "model")
+    x, x_adv = as_float(x, who, "x"), as_float(x_adv, who, "x_adv")
     if x.ndim != 1 or x_adv.shape != x.shape:
-        raise ValueError(f"plot_adversarial: x and x_adv must be images as rows (D,) of the same "
+        raise ValueError(f"{who}: x and x_adv must be images as rows (D,) of the same "
                          f"shape, got {x.shape} and {x_adv.shape}")
+    if np.shape(shape) != (2,) or not all(isinstance(v, (int, np.integer)) and v > 0 for v in shape) \
+            or shape[0] * shape[1] != x.size:
+        raise ValueError(f"{who}: shape must be (height, width) with {x.size} pixels, got {shape!r}")
+    p, p_adv = model(np.stack([x, x_adv]).astype(x.dtype))
+    check_number(target, who, "target", f"a class in 0..{len(p) - 1}", lambda v: 0 <= v < len(p),
+                 integer=True)
     fig = new_figure(fig, (12, 3.3))
     axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 2.2]})
-    p, p_adv = model(np.stack([x, x_adv]).astype(x.dtype))
     delta = np.asarray(x_adv, dtype=np.float64) - x
     m = max(float(np.abs(delta).max()), 1e-12)
     for ax, image, label, cmap, limits in (

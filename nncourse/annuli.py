@@ -114,7 +114,7 @@ def annuli_network(hidden: int, rng: np.random.Generator | int | None = None,
     front of a sigmoid or tanh, He in front of a ReLU. Shapes: x (N, 2) -> beta (N, 3).
     """
     hidden = positive_int(hidden, "annuli_network", "hidden")
-    if activation not in ACTIVATIONS:
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
         raise ValueError(f"annuli_network: activation must be one of {list(ACTIVATIONS)}, "
                          f"got {activation!r}")
     rng = make_rng(rng, "annuli_network")
@@ -176,6 +176,7 @@ def plot_hidden_units(model: Model, X: np.ndarray, y: np.ndarray, *, ncols: int 
         raise ValueError(f"plot_hidden_units: {len(X)} points X but {len(y)} labels y")
     ncols, max_points = (positive_int(v, "plot_hidden_units", w) for v, w in ((ncols, "ncols"),
                                                                             (max_points, "max_points")))
+    check_number(size, "plot_hidden_units", "size", "a positive number (inches)", lambda v: v > 0)
     dots, dot_colours = np.asarray(X)[:max_points], CLASS_COLOURS[y[:max_points]]
     nrows = -(-len(maps) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1, size * nrows + 0.4),

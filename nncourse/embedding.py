@@ -25,6 +25,8 @@ def digit_pair(images: np.ndarray, labels: np.ndarray, negative: int = 3,
     """Keep the images of two digits: X their pixels in [0, 1] (float32, flattened), y = 1 for
     ``positive`` and 0 for ``negative``. Shapes: images (N, H, W) -> X (n, H*W), y (n, 1)."""
     images, labels = as_array(images, "digit_pair", "images"), as_labels(labels, "digit_pair", "labels")
+    if images.ndim < 2:
+        raise ValueError(f"digit_pair: images must be a batch (N, H, W), got shape {images.shape}")
     for what, digit in (("negative", negative), ("positive", positive)):
         check_number(digit, "digit_pair", what, "a digit (an integer >= 0)", lambda v: v >= 0, integer=True)
     if negative == positive or len(images) != len(labels):
@@ -91,6 +93,7 @@ def plot_sigmoid_surface(prob, E: np.ndarray, y: np.ndarray, *, ax: Axes | None 
     """The surface z = prob(e) over the plane of E (N, 2), with every point lifted to its own
     probability, so that the points sit on the sigmoid sheet."""
     E, y = _plane(prob, E, y, "plot_sigmoid_surface")
+    resolution = positive_int(resolution, "plot_sigmoid_surface", "resolution")
     if ax is None:
         ax = plt.figure(figsize=(7, 5.5)).add_subplot(projection="3d")
     xx, yy, grid = grid_over(E, resolution)
@@ -109,6 +112,8 @@ def compare_binary(y_true: np.ndarray, predictions: dict[str, np.ndarray],
     """A table with one row per classifier: accuracy (%), errors, and each kind of mistake.
     Shapes: y_true (N,) or (N, 1) of 0/1; each prediction the same."""
     y_true = _binary(y_true, "y_true")
+    if not isinstance(predictions, dict):
+        raise TypeError(f"compare_binary: predictions must be a dict {{name: labels}}, got {predictions!r}")
     a, b = class_names
     rows = {}
     for name, y_pred in predictions.items():

@@ -14,7 +14,17 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from nnlib import SGD, Affine, CrossEntropy, DataLoader, Evaluate, Learner, Model, log_softmax, softmax
-from nnlib._validation import as_batch, as_float, as_labels, check_number, describe, make_rng, positive_int
+from nnlib._validation import (
+    as_batch,
+    as_float,
+    as_labels,
+    as_pair,
+    check_finite,
+    check_number,
+    describe,
+    make_rng,
+    positive_int,
+)
 
 from .plotting import new_figure
 
@@ -85,6 +95,7 @@ def worst_mistakes(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
     -1 for a class without mistakes. Shapes: probs (N, C), y (N,) -> (C,) int64.
     """
     probs = as_batch(probs, "worst_mistakes", "probs")
+    check_finite(probs, "worst_mistakes", "probs")  # NaN would make arg-max pick it
     y = _labels_for(y, len(probs), probs.shape[1], "worst_mistakes")
     pred, confidence = probs.argmax(axis=1), probs.max(axis=1)
     worst = np.full(probs.shape[1], -1, dtype=np.int64)
@@ -121,6 +132,7 @@ def perceptron_run(X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, 
     Zero weights and a seeded batch order: two runs differ only in lr and batch size.
     Shapes: X_train (N, D) float32, y_train (N,), X_val (M, D), y_val (M,).
     """
+    as_pair(X_train, y_train, "perceptron_run")
     X_train = as_batch(X_train, "perceptron_run", "X_train")  # raw uint8 pixels become 0..255 floats
     if X_train.max() > 1:
         raise ValueError(f"perceptron_run: X_train holds values up to {X_train.max():g}; scale the "

@@ -15,6 +15,7 @@ from nnlib._validation import (
     as_batch,
     as_float,
     as_labels,
+    check_finite,
     check_instance,
     check_number,
     make_rng,
@@ -136,7 +137,7 @@ def l2_sweep(build_model: Callable[[np.random.Generator], Model], weight_decays:
 def _check_kind(model: Model, kind: str, index: int, who: str) -> None:
     """``kind`` is "unit" or "digit" and ``index`` one of the model's hidden units or outputs."""
     check_instance(model, Model, who, "model")
-    if kind not in ("unit", "digit"):
+    if not isinstance(kind, str) or kind not in ("unit", "digit"):
         raise ValueError(f"{who}: kind must be 'unit' (a hidden unit) or 'digit', got {kind!r}")
     affines = [layer for layer in model.layers if isinstance(layer, Affine)]
     if not affines:
@@ -169,6 +170,8 @@ def top_activating(model: Model, X: np.ndarray, kind: str, index: int,
     output ``index`` (the digit's score) the most: (indices (k,), values (k,)), largest first."""
     _check_kind(model, kind, index, "top_activating")
     k = positive_int(k, "top_activating", "k")
+    X = as_batch(X, "top_activating", "X")
+    check_finite(X, "top_activating", "X")  # NaN responses would be ranked anywhere
     response = model[:2](X) if kind == "unit" else model(X)
     values = response[:, index]
     order = np.argsort(-values, kind="stable")[:k]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._validation import as_labels, as_pair, check_number, make_rng, positive_int
+from ._validation import as_labels, as_pair, check_number, describe, make_rng, positive_int
 
 
 class DataLoader:
@@ -55,6 +55,8 @@ def batches(X: np.ndarray, batch_size: int) -> Iterator[np.ndarray]:
     passes that only read the data, such as evaluation. Pair arrays with ``zip``.
     Shapes: X (N, ...) -> batches (B, ...)."""
     positive_int(batch_size, "batches", "batch_size")
+    if np.ndim(X) == 0:
+        raise TypeError(f"batches: X must be an array of samples (rows), got {describe(X)}")
     return (X[start:start + batch_size] for start in range(0, len(X), batch_size))
 
 

@@ -36,7 +36,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
     if np.ndim(f(x)) != 0:  # one call first, so that a wrong f is reported before the loop
         raise ValueError(f"numerical_gradient: f must return a number, got {describe(f(x))}")
     grad = np.zeros_like(x)
-    it = np.nditer(x, flags=["multi_index"])
+    it = np.nditer(x, flags=["multi_index", "zerosize_ok"])
     for _ in it:
         i = it.multi_index
         old = x[i]

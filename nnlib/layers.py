@@ -75,7 +75,7 @@ class Affine(Layer):
         in_features, out_features = (positive_int(v, "Affine", w) for v, w in
                                      ((in_features, "in_features"), (out_features, "out_features")))
         scales = {"he": 2.0 / in_features, "xavier": 2.0 / (in_features + out_features)}
-        if init not in scales:
+        if not isinstance(init, str) or init not in scales:
             raise ValueError(f"Affine: init must be 'he' or 'xavier', got {init!r}")
         W = make_rng(rng, "Affine").normal(0.0, np.sqrt(scales[init]), size=(in_features, out_features))
         dtype = float_dtype(dtype, "Affine")

@@ -32,7 +32,8 @@ class Learner:
                  callbacks: Iterable[Callback] = (), *, progress: bool = True) -> None:
         for arg, cls, what in ((model, Model, "model"), (loss, Loss, "loss"), (optimizer, SGD, "optimizer")):
             check_instance(arg, cls, "Learner", what)
-        callbacks = [callbacks] if isinstance(callbacks, Callback) else callbacks  # one, or a list
+        if callbacks is None or isinstance(callbacks, Callback):  # none, one, or a list of them
+            callbacks = [] if callbacks is None else [callbacks]
         self.model, self.loss, self.optimizer = model, loss, optimizer
         self._history = History()
         self.callbacks: list[Callback] = [self._history, *callbacks]

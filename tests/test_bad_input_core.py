@@ -86,6 +86,7 @@ def test_numerical_gradient_refuses_arrays_that_cannot_hold_a_nudge(dtype):
         numerical_gradient(lambda v: 1000 * v[0] ** 2 / 3, x)
     x64 = np.array([3.0])
     assert numerical_gradient(lambda v: 1000 * v[0] ** 2 / 3, x64)[0] == pytest.approx(2000, rel=1e-8)
+    assert numerical_gradient(np.sum, np.zeros((0, 3))).shape == (0, 3)  # nothing to nudge
 
 
 def test_numerical_gradient_hint_and_bad_arguments():
@@ -196,8 +197,9 @@ def test_learner_refuses_classes_for_instances_and_fit_x_y():
         Learner(Affine(3, 2), CrossEntropy(), SGD(0.1))
     with pytest.raises(TypeError, match=r"Learner: callbacks\[0\] must be a Callback instance.*call the"):
         Learner(model, CrossEntropy(), SGD(0.1), [Evaluate])
-    one = Evaluate(X, y)  # a single callback is taken as a list of one
+    one = Evaluate(X, y)  # a single callback is taken as a list of one, None as none
     assert Learner(model, CrossEntropy(), SGD(0.1), one, progress=False).callbacks[1] is one
+    assert len(Learner(model, CrossEntropy(), SGD(0.1), None, progress=False).callbacks) == 1
     learner = Learner(model, CrossEntropy(), SGD(0.1), progress=False)
     with pytest.raises(TypeError, match=r"Learner.fit: loader must be a DataLoader.*got an array of dtype "
                                         r"float64 and shape \(12, 3\)"):
@@ -369,6 +371,7 @@ BAD_CALLS = {  # public name: [(call, error, message pattern), ...]
     "Layer": [
         (lambda: Layer()(np.ones((1, 1))), NotImplementedError, "Layer must implement forward")],
     "Affine": [
+        (lambda: Affine(3, 2, init=["he"]), ValueError, r"Affine: init must be 'he' or 'xavier', got \["),
         (lambda: Affine(3, 2, rng="seed"), TypeError, r"Affine: rng must be a np\.random\.Generator"),
         (lambda: Affine(3, 2, rng=-1), ValueError, "Affine: rng must be .*seed.*got -1"),
         (lambda: Affine(3, 2, init="glorot"), ValueError, "Affine: init must be 'he' or 'xavier'"),
@@ -420,7 +423,8 @@ BAD_CALLS = {  # public name: [(call, error, message pattern), ...]
         (lambda: DataLoader(X3, Y3, 4, rng=1.5), TypeError, "DataLoader: rng must be"),
         (lambda: DataLoader(X3, Y3, 40, drop_last=True), ValueError, "leaves no batch")],
     "batches": [
-        (lambda: batches(X3, 1.0), TypeError, "batches: batch_size must be a positive integer")],
+        (lambda: batches(X3, 1.0), TypeError, "batches: batch_size must be a positive integer"),
+        (lambda: batches(None, 2), TypeError, r"batches: X must be an array of samples \(rows\), got None")],
     "one_hot": [
         (lambda: one_hot(np.array([0, 5]), 3), ValueError, r"one_hot: labels must lie in 0\.\.2"),
         (lambda: one_hot(np.array([], dtype=int)), ValueError, "one_hot: no labels.*num_classes"),

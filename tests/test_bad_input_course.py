@@ -190,12 +190,16 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
         (lambda: perceptron.log_likelihood(np.ones((3, 2)), np.ones((4, 3)), np.array([0, 1])), ValueError,
          "log_likelihood: 2 labels y for 4 samples")],
     ("perceptron", "worst_mistakes"): [
+        (lambda: perceptron.worst_mistakes(P3 * np.nan, Y6), ValueError,
+         "worst_mistakes: probs holds 24 NaN"),
         (lambda: perceptron.worst_mistakes(P3, Y6[:5]), ValueError,
          "worst_mistakes: 5 labels y for 8 samples")],
     ("perceptron", "class_means"): [
         (lambda: perceptron.class_means(X6, Y6, Y6, 2), ValueError, r"class_means: y must lie in 0\.\.1"),
         (lambda: perceptron.class_means(X6, Y6, Y6, 0), ValueError, "class_means: num_classes must be")],
     ("perceptron", "perceptron_run"): [
+        (lambda: perceptron_run(X6, [], X6, Y6, lr=0.1, batch_size=2), ValueError,
+         r"perceptron_run: X and y must hold the same number N >= 1 .*\(8, 6\) and y of shape \(0,\)"),
         (lambda: perceptron_run(X6, Y6 - 1, X6, Y6, lr=0.1, batch_size=2), ValueError,
          "perceptron_run: y_train must lie in 0 or more"),
         (lambda: perceptron_run(X6, Y6, X6, Y6, lr=0.1, batch_size=0), ValueError,
@@ -228,6 +232,8 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
     ("annuli", "annuli_bayes_accuracy"): [
         (lambda: annuli.annuli_bayes_accuracy(-0.1), ValueError, "annuli_bayes_accuracy: noise must be")],
     ("annuli", "annuli_network"): [
+        (lambda: annuli.annuli_network(3, activation=["tanh"]), ValueError,
+         "annuli_network: activation must"),
         (lambda: annuli.annuli_network(0), ValueError, "annuli_network: hidden must be a positive integer"),
         (lambda: annuli.annuli_network(3, activation="softmax"), ValueError,
          "annuli_network: activation must")],
@@ -249,6 +255,9 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
         (lambda: annuli.plot_soft_predictions(X6[:, :2], P3[:5]), ValueError,
          "plot_soft_predictions: 8 points X but 5 rows of P")],
     ("annuli", "plot_hidden_units"): [
+        (lambda: annuli.plot_hidden_units(annuli.annuli_network(3, rng=0), X6[:, :2], Y6, size=None),
+         TypeError,
+         "plot_hidden_units: size must be a positive number"),
         (lambda: annuli.plot_hidden_units(annuli.annuli_network(3, rng=0), X6[:, :2], Y6 + 1, resolution=5),
          ValueError, r"plot_hidden_units: y must lie in 0\.\.2 for 3 classes, got \[3"),
         (lambda: annuli.plot_hidden_units(annuli.annuli_network(3, rng=0), X6[:, :2], Y6, ncols=0,
@@ -267,6 +276,8 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
     ("annuli", "plot_playground"): [
         (lambda: annuli.plot_playground(None), TypeError, "plot_playground: run must be a PlaygroundRun")],
     ("embedding", "digit_pair"): [
+        (lambda: embedding.digit_pair(3, LABELS), ValueError,
+         r"digit_pair: images must be a batch \(N, H, W\)"),
         (lambda: embedding.digit_pair(IMAGES, LABELS[:4]), ValueError,
          "digit_pair: need .* 6 images, 4 labels"),
         (lambda: embedding.digit_pair(IMAGES, LABELS, 3, 3), ValueError,
@@ -291,11 +302,15 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
         (lambda: embedding.plot_embedding("p", X6[:, :2], Y6 % 2), TypeError,
          "plot_embedding: prob must be")],
     ("embedding", "plot_sigmoid_surface"): [
+        (lambda: embedding.plot_sigmoid_surface(np.sum, X6[:, :2], Y6 % 2, resolution=0), ValueError,
+         "plot_sigmoid_surface: resolution must be a positive integer"),
         (lambda: embedding.plot_sigmoid_surface(np.sum, X6, Y6 % 2), ValueError,
          r"plot_sigmoid_surface: E must be points \(N, 2\)"),
         (lambda: embedding.plot_sigmoid_surface(np.sum, X6[:, :2], Y6), ValueError,
          r"plot_sigmoid_surface: y \(0 or 1\) must lie in 0\.\.1")],
     ("embedding", "compare_binary"): [
+        (lambda: compare_binary(np.array([0, 1]), [np.array([0, 1])]), TypeError,
+         "compare_binary: predictions must be a dict"),
         (lambda: compare_binary(np.array([0, 1, 2]), {}), ValueError,
          r"compare_binary: y_true \(0 or 1\) must lie"),
         (lambda: compare_binary(np.array([0, 1]), {"a": np.array([[0, 1]])}), ValueError,
@@ -335,6 +350,10 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
          r"unit_pattern: index must be an integer in 0\.\.4 \(5 units\), got 5"),
         (lambda: weights.unit_pattern(mlp(), "neuron", 0), ValueError, "unit_pattern: kind must be 'unit'")],
     ("weights", "top_activating"): [
+        (lambda: weights.top_activating(mlp(), X6 * np.nan, "digit", 0), ValueError,
+         "top_activating: X holds"),
+        (lambda: weights.top_activating(mlp(), X6, np.array(["unit"]), 0), ValueError,
+         "top_activating: kind must be 'unit'"),
         (lambda: weights.top_activating(mlp(), X6, "digit", -1), ValueError,
          r"top_activating: index must be"),
         (lambda: weights.top_activating(mlp(), X6, "digit", 0, k=0), ValueError,
@@ -348,6 +367,8 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
         (lambda: input_gradient(mlp(), CrossEntropy(), X6[0], Y6), ValueError,
          "input_gradient: x must be a batch")],
     ("adversarial", "sign_step"): [
+        (lambda: sign_step(X6, X6, np.nan), ValueError, "sign_step: eps must be a number .*got nan"),
+        (lambda: sign_step(X6 * 1j, X6, 0.1), TypeError, "sign_step: x must hold real numbers, got complex"),
         (lambda: sign_step(X6, X6[:3], 0.1), ValueError,
          r"sign_step: gradient has shape \(3, 6\) but x has")],
     ("adversarial", "perceptron_input_gradient"): [
@@ -373,6 +394,10 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
         (lambda: fgsm_accuracy(mlp(), CrossEntropy(), X6, Y6, [0.1], batch_size=0), ValueError,
          "fgsm_accuracy: batch_size must be a positive integer")],
     ("adversarial", "attack_report"): [
+        (lambda: adversarial.attack_report(None, X6, X6, Y6), TypeError,
+         "attack_report: model must be a Model"),
+        (lambda: adversarial.attack_report(mlp(), X6, X6 * np.nan, Y6), ValueError,
+         "attack_report: x_adv holds 48 NaN"),
         (lambda: adversarial.attack_report(mlp(), X6, X6[:2], Y6), ValueError,
          r"attack_report: x_adv has shape \(2, 6\) but x_chosen has shape \(8, 6\)"),
         (lambda: adversarial.attack_report(mlp(), X6, X6, Y6 - 1), ValueError,
@@ -380,6 +405,9 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
     ("adversarial", "with_softmax"): [
         (lambda: adversarial.with_softmax(Affine(2, 2)), TypeError, "with_softmax: model must be a Model")],
     ("adversarial", "adversarial_example"): [
+        (lambda: adversarial_example(adversarial.with_softmax(mlp()), X6[0], 1, method=np.array(["e"])),
+         ValueError,
+         "adversarial_example: method must be 'lambda' or 'epsilon'"),
         (lambda: adversarial_example(mlp(), X6[0], 1), ValueError,
          "adversarial_example: the model must end with"),
         (lambda: adversarial_example(adversarial.with_softmax(mlp()), X6[:2], 1), ValueError,
@@ -389,6 +417,10 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
         (lambda: adversarial_example(adversarial.with_softmax(mlp()), X6[0], 7, method="epsilon"), ValueError,
          r"CrossEntropy: y \(the labels\) must lie in 0\.\.2")],
     ("adversarial", "plot_adversarial"): [
+        (lambda: adversarial.plot_adversarial(mlp(), X6[0], X6[1], 3, shape=(2, 3)), ValueError,
+         r"plot_adversarial: target must be a class in 0\.\.2, got 3"),
+        (lambda: adversarial.plot_adversarial(mlp(), X6[0], X6[1], 1, shape=(4, 4)), ValueError,
+         r"plot_adversarial: shape must be \(height, width\) with 6 pixels, got \(4, 4\)"),
         (lambda: adversarial.plot_adversarial(mlp(), X6[0], X6[1, :3], 1), ValueError,
          r"plot_adversarial: x and x_adv must be images as rows \(D,\) of the same shape")],
 }
