@@ -538,6 +538,24 @@ def test_losses_take_any_real_dtype_and_refuse_any_other_shape(data):
 
 
 @FAST
+@given(st.data())
+def test_losses_never_return_nan_for_finite_extreme_inputs(data):
+    n, c = data.draw(st.integers(1, 4)), data.draw(st.integers(2, 4))
+    dtype = data.draw(st.sampled_from([np.float16, np.float32, np.float64]))
+    big = float(np.finfo(dtype).max) / 16  # so that a sum of a few terms still fits the dtype
+    z = data.draw(hnp.arrays(dtype, (n, c), elements=st.floats(-big, big, width=np.finfo(dtype).bits)))
+    labels = data.draw(hnp.arrays(np.int64, n, elements=st.integers(0, c - 1)))
+    with np.errstate(over="ignore"):  # log softmax may reach -inf: then the loss is inf, not NaN
+        for y in (labels, one_hot(labels, c, dtype=dtype)):
+            loss = CrossEntropy()
+            assert not np.isnan(loss(z, y)) and not np.isnan(loss.backward()).any()
+        p = data.draw(hnp.arrays(dtype, (n, 1), elements=st.floats(0, 1, width=np.finfo(dtype).bits)))
+        t = data.draw(hnp.arrays(dtype, (n, 1), elements=st.sampled_from([0.0, 1.0])))
+        for loss, y_hat in ((BCE(), p), (BCEWithLogits(), z[:, :1])):
+            assert np.isfinite(loss(y_hat, t)) and np.isfinite(loss.backward()).all()
+
+
+@FAST
 @given(n=st.integers(1, 40), batch_size=st.integers(1, 50), drop_last=st.booleans(), seed=st.integers(0, 9))
 def test_dataloader_yields_every_sample_once(n, batch_size, drop_last, seed):
     X, y = np.arange(2 * n).reshape(n, 2), np.arange(n)
