@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from nnlib import Model, batches, sigmoid
+from nnlib import Model, accuracy, batches, sigmoid
 from nnlib._validation import as_array, as_batch, as_labels, check_instance, check_number, positive_int
 
 from .datasets import normalize_pixels
@@ -121,7 +121,7 @@ def compare_binary(y_true: np.ndarray, predictions: dict[str, np.ndarray],
         if y_pred.shape != y_true.shape:
             raise ValueError(f"compare_binary: {name} has {y_pred.shape} predictions for "
                              f"{y_true.shape} labels")
-        rows[name] = {"accuracy (%)": round(100 * float(np.mean(y_pred == y_true)), 2),
+        rows[name] = {"accuracy (%)": round(100 * accuracy(y_true, y_pred), 2),
                       "errors": int(np.sum(y_pred != y_true)),
                       f"{a}s called {b}": int(np.sum((y_true == 0) & (y_pred == 1))),
                       f"{b}s called {a}": int(np.sum((y_true == 1) & (y_pred == 0)))}
