@@ -156,7 +156,7 @@ class KeepBest(Callback):
     """
 
     def __init__(self, monitor: str = "val_loss") -> None:
-        self.monitor, self._learner = monitor, None
+        self.monitor, self._learner, self.best_epoch, self.best_value = monitor, None, 0, np.inf
 
     def on_fit_start(self, learner: Learner) -> None:
         if learner is not self._learner:  # repeated fits of one learner share its history

@@ -248,6 +248,7 @@ def test_a_reused_momentum_sgd_starts_a_new_model_at_rest():
 def test_a_reused_keep_best_never_copies_one_models_weights_into_another():
     X, y = xy(40)
     keep = KeepBest("val_loss")
+    assert (keep.best_epoch, keep.best_value) == (0, np.inf)  # before any fit
     first, second = tiny_model(seed=0), tiny_model(seed=5)
     for model in (first, second):
         Learner(model, CrossEntropy(), SGD(0.05), [Evaluate(X, y), keep], progress=False).fit(
