@@ -12,7 +12,19 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from nnlib import MSE, CrossEntropy, Loss, Model, Softmax, softmax
+from nnlib import MSE, CrossEntropy, Loss, Model, Softmax, accuracy, batches, one_hot, softmax
+from nnlib._validation import (
+    as_batch,
+    as_float,
+    as_labels,
+    as_pair,
+    check_finite,
+    check_instance,
+    check_number,
+    check_same_shape,
+    make_rng,
+    positive_int,
+)
 
 from .plotting import new_figure
 
@@ -25,8 +37,21 @@ def input_gradient(model: Model, loss: Loss, x: np.ndarray, y: np.ndarray) -> np
     (The model's parameter gradients are overwritten on the way, as in any backward pass.)
     Shapes: x (N, D), y as ``loss`` expects it, result (N, D).
     """
+    check_instance(model, Model, "input_gradient", "model")
+    check_instance(loss, Loss, "input_gradient", "loss")
+    x = as_batch(x, "input_gradient", "x")
     loss(model(x), y)
     return model.backward(loss.backward()) * len(x)
+
+
+def sign_step(x: np.ndarray, gradient: np.ndarray, eps: float) -> np.ndarray:
+    """The step of the fast gradient sign method: clip(x + eps * sign(gradient), 0, 1), in x's
+    dtype. Every pixel moves by eps (up the gradient; down it for eps < 0), then back into [0, 1].
+    Shapes: x (N, D), gradient (N, D) -> (N, D)."""
+    x, gradient = as_float(x, "sign_step", "x"), as_float(gradient, "sign_step", "gradient")
+    check_same_shape(gradient, x, "sign_step", "gradient", "x")
+    check_number(eps, "sign_step", "eps", "a number (the size of the step)")
+    return np.clip(x + eps * np.sign(gradient), 0.0, 1.0).astype(x.dtype)
 
 
 def perceptron_input_gradient(W: np.ndarray, b: np.ndarray, x: np.ndarray,
@@ -37,6 +62,12 @@ def perceptron_input_gradient(W: np.ndarray, b: np.ndarray, x: np.ndarray,
     gives dL/dz = p * (g - sum_c g_c p_c), and then dL/dx = dL/dz W^T.
     Shapes: W (D, C), b (C,), x (N, D), target t (N, C), result (N, D).
     """
+    who = "perceptron_input_gradient"
+    W, x = as_batch(W, who, "W"), as_batch(x, who, "x")
+    b, target = as_float(b, who, "b"), as_float(target, who, "target")
+    if b.shape != (W.shape[1],) or x.shape[1] != W.shape[0] or target.shape != (len(x), W.shape[1]):
+        raise ValueError(f"{who}: expected W (D, C), b (C,), x (N, D), target (N, C), got W {W.shape}, "
+                         f"b {b.shape}, x {x.shape}, target {target.shape}")
     p = softmax(x @ W + b)
     g = p - target
     dz = p * (g - np.sum(g * p, axis=1, keepdims=True))
@@ -57,17 +88,22 @@ def targeted_attack(model: Model, x_chosen: np.ndarray, target: np.ndarray, *, l
     Plain gradient descent on the penalty converges only for lr * lam < 2.
     Shapes: x_chosen (N, D), target (N,) or (N, C), start (N, D), result (N, D).
     """
-    if lam < 0 or lr <= 0 or steps < 1 or lr * lam >= 2:
-        raise ValueError(f"targeted_attack: need lam >= 0, lr > 0, lr * lam < 2, steps >= 1, "
-                         f"got lam={lam}, lr={lr}, steps={steps}")
-    x_chosen = np.asarray(x_chosen)
-    n_classes = model(x_chosen[:1]).shape[1]
-    target = np.asarray(target)
-    t = np.eye(n_classes, dtype=x_chosen.dtype)[target] if target.ndim == 1 else target
+    who = "targeted_attack"
+    check_number(lam, who, "lam", "a number >= 0", lambda v: v >= 0)
+    check_number(lr, who, "lr", "a positive number", lambda v: v > 0)
+    steps = positive_int(steps, who, "steps")
+    if lr * lam >= 2:
+        raise ValueError(f"{who}: need lr * lam < 2 (else the steps diverge), got lam={lam}, lr={lr}")
+    check_instance(model, Model, who, "model")
+    x_chosen = as_batch(x_chosen, who, "x_chosen")
+    num_classes = model(x_chosen[:1]).shape[1]
+    if np.ndim(target) == 1:
+        t = one_hot(as_labels(target, who, "target", num_classes), num_classes, dtype=x_chosen.dtype)
+    else:
+        t = as_float(target, who, "target")
     loss = MSE()
-    x = (x_chosen if start is None else np.asarray(start)).copy()
-    if x.shape != x_chosen.shape:
-        raise ValueError(f"targeted_attack: start has shape {x.shape}, x_chosen {x_chosen.shape}")
+    x = (x_chosen if start is None else as_float(start, who, "start")).copy()
+    check_same_shape(x, x_chosen, who, "start", "x_chosen")
     for _ in range(steps):
         grad = input_gradient(model, loss, x, t) + lam * (x - x_chosen)
         x = np.clip(x - lr * grad, 0.0, 1.0)
@@ -81,24 +117,29 @@ def fgsm(model: Model, loss: Loss, x: np.ndarray, y: np.ndarray, eps: float) -> 
     perturbation is small in the max-norm, yet it is aimed at the network's weakest direction.
     Shapes: x (N, D), y as ``loss`` expects it, result (N, D).
     """
-    return np.clip(x + eps * np.sign(input_gradient(model, loss, x, y)), 0.0, 1.0).astype(x.dtype)
+    check_number(eps, "fgsm", "eps", "a number >= 0", lambda v: v >= 0)
+    x = as_batch(x, "fgsm", "x")
+    return sign_step(x, input_gradient(model, loss, x, y), eps)
 
 
 def fgsm_accuracy(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
                   epsilons: np.ndarray, batch_size: int = 2000) -> np.ndarray:
     """Accuracy on FGSM versions of (X, y), one figure per eps (eps = 0 is the clean accuracy).
 
-    The gradient does not depend on eps, so it is computed once per batch and reused.
-    Shapes: X (N, D), y (N,), epsilons (E,) -> (E,).
+    The gradient does not depend on eps, so it is computed once per batch and reused; right
+    answers are counted by ``loss.count_correct``, as ``evaluate`` counts them.
+    Shapes: X (N, D), y as ``loss`` expects it, epsilons (E,) -> (E,).
     """
-    epsilons = np.asarray(epsilons, dtype=np.float64)
-    correct = np.zeros(len(epsilons))
-    for start in range(0, len(X), batch_size):
-        xb, yb = X[start:start + batch_size], y[start:start + batch_size]
-        direction = np.sign(input_gradient(model, loss, xb, yb))
+    X, y = as_pair(X, y, "fgsm_accuracy")
+    epsilons = as_float(epsilons, "fgsm_accuracy", "epsilons")
+    if epsilons.ndim != 1 or len(epsilons) == 0 or not np.all(epsilons >= 0):
+        raise ValueError(f"fgsm_accuracy: epsilons must be a vector (E,) of numbers >= 0, got {epsilons}")
+    batch_size = positive_int(batch_size, "fgsm_accuracy", "batch_size")
+    correct = np.zeros(len(epsilons), dtype=np.int64)
+    for xb, yb in zip(batches(X, batch_size), batches(y, batch_size), strict=True):
+        gradient = input_gradient(model, loss, xb, yb)
         for i, eps in enumerate(epsilons):
-            x_adv = np.clip(xb + eps * direction, 0.0, 1.0).astype(xb.dtype)
-            correct[i] += np.sum(loss.predict(model(x_adv)) == yb)
+            correct[i] += loss.count_correct(model(sign_step(xb, gradient, eps)), yb)
     return correct / len(X)
 
 
@@ -106,7 +147,12 @@ def attack_report(model: Model, x_chosen: np.ndarray, x_adv: np.ndarray,
                   target: np.ndarray) -> tuple[float, float]:
     """How a targeted attack did: (fraction now predicted as the target, mean L2 size
     ||x_adv - x_chosen|| of the perturbation). Shapes: (N, D), (N, D), (N,) labels."""
-    success = float(np.mean(model(x_adv).argmax(axis=1) == target))
+    who = "attack_report"
+    check_instance(model, Model, who, "model")
+    x_chosen, x_adv = as_batch(x_chosen, who, "x_chosen"), as_batch(x_adv, who, "x_adv")
+    check_same_shape(x_adv, x_chosen, who, "x_adv", "x_chosen")
+    check_finite(x_adv, who, "x_adv")
+    success = accuracy(as_labels(target, who, "target"), model(x_adv).argmax(axis=1))
     size = float(np.mean(np.linalg.norm((x_adv - x_chosen).astype(np.float64), axis=1)))
     return success, size
 
@@ -116,6 +162,7 @@ def attack_report(model: Model, x_chosen: np.ndarray, x_adv: np.ndarray,
 def with_softmax(model: Model) -> Model:
     """The model itself if it ends with ``Softmax``, else a model sharing its layers with a
     ``Softmax`` appended: probabilities out, as ``targeted_attack`` needs."""
+    check_instance(model, Model, "with_softmax", "model")
     return model if isinstance(model.layers[-1], Softmax) else Model([*model.layers, Softmax()])
 
 
@@ -130,19 +177,23 @@ def adversarial_example(model: Model, x: np.ndarray, target: int, *, method: str
     step, x - eps * sign(dL/dx) with L the cross-entropy of the target and eps = strength
     (every pixel moves by at most eps). Shapes: x (D,) -> x_adv (D,).
     """
+    check_instance(model, Model, "adversarial_example", "model")
     if not isinstance(model.layers[-1], Softmax):
         raise ValueError("adversarial_example: the model must end with Softmax (it outputs "
                          f"probabilities), got {type(model.layers[-1]).__name__}")
-    x = np.asarray(x)[None, :]
+    x = as_float(x, "adversarial_example", "x")
+    if x.ndim != 1:
+        raise ValueError(f"adversarial_example: x must be one image as a row (D,), got shape {x.shape}")
+    x, target = x[None, :], np.array([target])
+    check_number(strength, "adversarial_example", "strength", "a number >= 0", lambda v: v >= 0)
+    if not isinstance(method, str) or method not in ("lambda", "epsilon"):
+        raise ValueError(f"adversarial_example: method must be 'lambda' or 'epsilon', got {method!r}")
     if method == "lambda":
-        start = np.random.default_rng(seed).uniform(0, 0.01, x.shape).astype(x.dtype)
-        return targeted_attack(model, x, np.array([target]), lam=strength, lr=lr, steps=steps,
-                               start=start)[0]
-    if method == "epsilon":
-        logits = Model(model.layers[:-1])
-        grad = input_gradient(logits, CrossEntropy(), x, np.array([target]))
-        return np.clip(x - strength * np.sign(grad), 0.0, 1.0).astype(x.dtype)[0]
-    raise ValueError(f"adversarial_example: method must be 'lambda' or 'epsilon', got {method!r}")
+        start = make_rng(seed, "adversarial_example").uniform(0, 0.01, x.shape).astype(x.dtype)
+        return targeted_attack(model, x, target, lam=strength, lr=lr, steps=steps, start=start)[0]
+    # method == "epsilon": one sign step down the cross-entropy of the target class
+    grad = input_gradient(model[:-1], CrossEntropy(), x, target)
+    return sign_step(x, grad, -strength)[0]
 
 
 def plot_adversarial(model: Model, x: np.ndarray, x_adv: np.ndarray, target: int, *,
@@ -150,9 +201,20 @@ def plot_adversarial(model: Model, x: np.ndarray, x_adv: np.ndarray, target: int
                      fig: Figure | None = None) -> Figure:
     """The image, the perturbation x_adv - x, the adversarial image and both sets of class
     probabilities side by side. ``model`` outputs probabilities. Shapes: x, x_adv (D,)."""
+    who = "plot_adversarial"
+    check_instance(model, Model, who, "model")
+    x, x_adv = as_float(x, who, "x"), as_float(x_adv, who, "x_adv")
+    if x.ndim != 1 or x_adv.shape != x.shape:
+        raise ValueError(f"{who}: x and x_adv must be images as rows (D,) of the same "
+                         f"shape, got {x.shape} and {x_adv.shape}")
+    if np.shape(shape) != (2,) or not all(isinstance(v, (int, np.integer)) and v > 0 for v in shape) \
+            or shape[0] * shape[1] != x.size:
+        raise ValueError(f"{who}: shape must be (height, width) with {x.size} pixels, got {shape!r}")
+    p, p_adv = model(np.stack([x, x_adv]).astype(x.dtype))
+    check_number(target, who, "target", f"a class in 0..{len(p) - 1}", lambda v: 0 <= v < len(p),
+                 integer=True)
     fig = new_figure(fig, (12, 3.3))
     axes = fig.subplots(1, 4, gridspec_kw={"width_ratios": [1, 1, 1, 2.2]})
-    p, p_adv = model(np.stack([x, x_adv]).astype(np.asarray(x).dtype))
     delta = np.asarray(x_adv, dtype=np.float64) - x
     m = max(float(np.abs(delta).max()), 1e-12)
     for ax, image, label, cmap, limits in (

@@ -16,7 +16,28 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from nnlib import SGD, Affine, CrossEntropy, DataLoader, Evaluate, Learner, Model, ReLU, Sigmoid, Tanh
+from nnlib import (
+    SGD,
+    Affine,
+    CrossEntropy,
+    DataLoader,
+    Evaluate,
+    Learner,
+    Model,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    accuracy,
+)
+from nnlib._validation import (
+    as_batch,
+    as_labels,
+    check_finite,
+    check_instance,
+    check_number,
+    make_rng,
+    positive_int,
+)
 
 from .plotting import grid_over, new_figure, plot_decision_regions
 
@@ -33,7 +54,8 @@ def make_annuli(n: int = 1000, noise: float = 0.1,
     A point of class k has a uniform angle and radius |R_k + noise * e|, e ~ N(0, 1), with R =
     ``ANNULI_RADII``. Classes take turns, so each has n/3 points. Shapes: X (n, 2), y (n,).
     """
-    rng = np.random.default_rng(rng)
+    n, rng = positive_int(n, "make_annuli", "n"), make_rng(rng, "make_annuli")
+    check_number(noise, "make_annuli", "noise", "a number >= 0", lambda v: v >= 0)
     y = np.arange(n) % 3
     rng.shuffle(y)
     radius = np.abs(np.take(ANNULI_RADII, y) + noise * rng.standard_normal(n))
@@ -47,6 +69,8 @@ def annuli_posterior(X: np.ndarray, noise: float) -> np.ndarray:
     The angle is uniform whatever the class, so only the radius r carries information, and its
     density given class k is the folded normal N(R_k, noise^2) on r >= 0. Shapes: X (N, 2) -> (N, 3).
     """
+    X = _points(X, "annuli_posterior")
+    check_number(noise, "annuli_posterior", "noise", "a positive number", lambda v: v > 0)
     r = np.hypot(X[:, 0], X[:, 1])[:, None]
     R = np.asarray(ANNULI_RADII)
     log_dens = np.logaddexp(-0.5 * ((r - R) / noise) ** 2, -0.5 * ((r + R) / noise) ** 2)
@@ -60,6 +84,7 @@ def annuli_bayes_accuracy(noise: float) -> float:
 
     Integrates P(correct) = integral of max_k p(r | k) / 3 over the radius, on a fine grid.
     """
+    check_number(noise, "annuli_bayes_accuracy", "noise", "a positive number", lambda v: v > 0)
     r = np.linspace(0, max(ANNULI_RADII) + 12 * noise, 200_001)
     R = np.asarray(ANNULI_RADII)[:, None]
     dens = (np.exp(-0.5 * ((r - R) / noise) ** 2) + np.exp(-0.5 * ((r + R) / noise) ** 2))
@@ -72,6 +97,15 @@ def annuli_bayes_accuracy(noise: float) -> float:
 ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}
 
 
+def _points(X: np.ndarray, who: str) -> np.ndarray:
+    """X as finite points of the plane, (N, 2), or a ValueError naming ``who``."""
+    X = as_batch(X, who, "X")
+    check_finite(X, who, "X")
+    if X.shape[1] != 2:
+        raise ValueError(f"{who}: X must be points of the plane, shape (N, 2), got {X.shape}")
+    return X
+
+
 def annuli_network(hidden: int, rng: np.random.Generator | int | None = None,
                    activation: str = "sigmoid") -> Model:
     """The 2-H-3 network: beta = act(x W1 + b1) W2 + b2, the logits of the three classes.
@@ -79,10 +113,11 @@ def annuli_network(hidden: int, rng: np.random.Generator | int | None = None,
     The softmax is left to ``CrossEntropy``, which is exact on logits. Xavier initialisation in
     front of a sigmoid or tanh, He in front of a ReLU. Shapes: x (N, 2) -> beta (N, 3).
     """
-    if activation not in ACTIVATIONS:
+    hidden = positive_int(hidden, "annuli_network", "hidden")
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
         raise ValueError(f"annuli_network: activation must be one of {list(ACTIVATIONS)}, "
                          f"got {activation!r}")
-    rng = np.random.default_rng(rng)
+    rng = make_rng(rng, "annuli_network")
     init = "he" if activation == "relu" else "xavier"
     return Model([Affine(2, hidden, rng=rng, init=init), ACTIVATIONS[activation](),
                   Affine(hidden, 3, rng=rng, init=init)])
@@ -90,13 +125,15 @@ def annuli_network(hidden: int, rng: np.random.Generator | int | None = None,
 
 def hidden_activations(model: Model, X: np.ndarray) -> np.ndarray:
     """h = act(x W1 + b1), the output of the first two layers. Shapes: X (N, 2) -> h (N, H)."""
-    return Model(model.layers[:2])(X)
+    check_instance(model, Model, "hidden_activations", "model")
+    return model[:2](X)
 
 
 def hidden_unit_maps(model: Model, X: np.ndarray, resolution: int = 100):
     """Every hidden unit's activation on a grid covering X: returns (xx, yy, maps (H, R, R)),
     with R = ``resolution``, so that ``maps[j]`` is unit j's activation at (xx, yy)."""
-    xx, yy, points = grid_over(X, resolution)
+    resolution = positive_int(resolution, "hidden_unit_maps", "resolution")
+    xx, yy, points = grid_over(_points(X, "hidden_unit_maps"), resolution)
     h = hidden_activations(model, points)  # (R*R, H)
     return xx, yy, h.T.reshape(-1, *xx.shape)
 
@@ -107,8 +144,9 @@ def probability_colours(P: np.ndarray) -> np.ndarray:
     A confident prediction gets its class's colour; an undecided one (1/3, 1/3, 1/3) a muddy
     grey-brown. Shapes: P (N, 3) rows summing to 1 -> (N, 3) RGB in [0, 1].
     """
-    P = np.asarray(P, dtype=np.float64)
-    if P.ndim != 2 or P.shape[1] != len(CLASS_COLOURS):
+    P = as_batch(P, "probability_colours", "P")
+    check_finite(P, "probability_colours", "P")
+    if P.shape[1] != len(CLASS_COLOURS):
         raise ValueError(f"probability_colours: P must have shape (N, 3), got {P.shape}")
     return np.clip(P @ CLASS_COLOURS, 0, 1)
 
@@ -116,9 +154,12 @@ def probability_colours(P: np.ndarray) -> np.ndarray:
 def plot_soft_predictions(X: np.ndarray, P: np.ndarray, *, ax: Axes | None = None,
                           title: str = "Data coloured by the network's output") -> Axes:
     """Scatter the points X (N, 2) coloured by ``probability_colours(P)``."""
+    X, colours = _points(X, "plot_soft_predictions"), probability_colours(P)
+    if len(colours) != len(X):
+        raise ValueError(f"plot_soft_predictions: {len(X)} points X but {len(colours)} rows of P")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
-    ax.scatter(*np.asarray(X).T, s=8, c=probability_colours(P))
+    ax.scatter(*X.T, s=8, c=colours)
     handles = [Patch(color=c, label=f"P(class {k}) = 1") for k, c in enumerate(CLASS_COLOURS)]
     ax.legend(handles=handles, loc="upper right", fontsize=8)
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title, aspect="equal")
@@ -130,7 +171,13 @@ def plot_hidden_units(model: Model, X: np.ndarray, y: np.ndarray, *, ncols: int 
     """One heatmap per hidden unit: its activation h_j over the plane, its h_j = 0.5 line
     (where alpha_j = 0) dashed, and the first ``max_points`` points as dots coloured by class."""
     xx, yy, maps = hidden_unit_maps(model, X, resolution)
-    dots, dot_colours = np.asarray(X)[:max_points], CLASS_COLOURS[np.asarray(y)[:max_points]]
+    y = as_labels(y, "plot_hidden_units", "y", len(CLASS_COLOURS))
+    if len(y) != len(X):
+        raise ValueError(f"plot_hidden_units: {len(X)} points X but {len(y)} labels y")
+    ncols, max_points = (positive_int(v, "plot_hidden_units", w) for v, w in ((ncols, "ncols"),
+                                                                            (max_points, "max_points")))
+    check_number(size, "plot_hidden_units", "size", "a positive number (inches)", lambda v: v > 0)
+    dots, dot_colours = np.asarray(X)[:max_points], CLASS_COLOURS[y[:max_points]]
     nrows = -(-len(maps) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1, size * nrows + 0.4),
                              squeeze=False, sharex=True, sharey=True)
@@ -160,7 +207,7 @@ def bayes_accuracy_monte_carlo(noise: float, n: int = 100_000,
     """The Bayes rate estimated by sampling: the accuracy of argmax_k p(k | x) on n fresh points
     of ``make_annuli``. Agrees with ``annuli_bayes_accuracy`` to about 1.5 / sqrt(n)."""
     X, y = make_annuli(n, noise, rng)
-    return float(np.mean(annuli_posterior(X, noise).argmax(axis=1) == y))
+    return accuracy(y, annuli_posterior(X, noise).argmax(axis=1))
 
 
 # --- Lesson 03: the annuli playground ---------------------------------------------------------
@@ -191,7 +238,7 @@ def train_playground(hidden: int = 3, activation: str = "tanh", lr: float = 0.3,
     weights and the batch order all come from ``seed``, so the same settings give the same run.
     Shapes: X (n, 2), model output (N, 3) logits.
     """
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed, "train_playground")
     X, y = make_annuli(n, noise, rng)
     X_test, y_test = make_annuli(n_test, noise, rng)
     model = annuli_network(hidden, rng, activation)
@@ -204,6 +251,7 @@ def train_playground(hidden: int = 3, activation: str = "tanh", lr: float = 0.3,
 def plot_playground(run: PlaygroundRun, *, fig: Figure | None = None,
                     resolution: int = 100) -> Figure:
     """Decision regions over the test points (left) and the loss per epoch (right)."""
+    check_instance(run, PlaygroundRun, "plot_playground", "run")
     fig = new_figure(fig, (10, 4.4))
     ax_regions, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
     hidden = run.model.layers[0].out_features

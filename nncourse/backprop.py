@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnlib import Loss, Model, numerical_gradient, rel_error
+from nnlib._validation import check_instance, make_rng, positive_int
 
 
 def loss_gradients(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
@@ -19,6 +20,8 @@ def loss_gradients(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
     The numerical one nudges each entry by +-eps (centred differences), so use float64 and a
     small network: it costs two forward passes per parameter entry.
     """
+    check_instance(model, Model, "loss_gradients", "model")
+    check_instance(loss, Loss, "loss_gradients", "loss")
     for name, p, _ in model.parameters():
         if p.dtype != np.float64:
             raise ValueError(f"loss_gradients: {name} is {p.dtype}; gradient checks need float64")
@@ -35,7 +38,15 @@ def gradient_errors(gradients: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict
     Unlike an entry-by-entry ratio it is not thrown off by entries that are nearly zero, whose
     numerical value is dominated by round-off (about 1e-16 * |L| / eps).
     """
-    return {name: rel_error(a, n) for name, (a, n) in gradients.items()}
+    return {name: rel_error(a, n) for name, (a, n) in _gradient_pairs(gradients, "gradient_errors")}
+
+
+def _gradient_pairs(gradients: dict[str, tuple[np.ndarray, np.ndarray]], who: str):
+    if not (isinstance(gradients, dict) and all(isinstance(v, tuple) and len(v) == 2
+                                                 for v in gradients.values())):
+        raise TypeError(f"{who}: gradients must map each parameter name to a pair (backprop, numerical), "
+                        "as loss_gradients returns")
+    return gradients.items()
 
 
 def gradient_table(gradients: dict[str, tuple[np.ndarray, np.ndarray]], entries: int = 2,
@@ -46,9 +57,9 @@ def gradient_table(gradients: dict[str, tuple[np.ndarray, np.ndarray]], entries:
     The relative error here is entry by entry, |a - n| / max(|a| + |n|, 1e-8): large for entries
     that are nearly zero, which is why the verdict comes from ``gradient_errors``.
     """
-    rng = np.random.default_rng(rng)
+    rng, entries = make_rng(rng, "gradient_table"), positive_int(entries, "gradient_table", "entries")
     rows = []
-    for name, (analytic, numeric) in gradients.items():
+    for name, (analytic, numeric) in _gradient_pairs(gradients, "gradient_table"):
         picks = rng.choice(analytic.size, size=min(entries, analytic.size), replace=False)
         for flat in np.sort(picks):
             i = np.unravel_index(flat, analytic.shape)

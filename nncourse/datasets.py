@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnlib._validation import as_array
+from nnlib._validation import as_array, check_finite, check_number, float_dtype, make_rng, positive_int
 
 MNIST_DIR = Path(__file__).parent / "datafiles" / "mnist"
 
@@ -77,9 +77,24 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
 
 def normalize_pixels(images: np.ndarray, *, max_value: float = 255.0, dtype: type = np.float32,
                      flatten: bool = True) -> np.ndarray:
-    """Scale pixels to [0, 1] as ``dtype``, and flatten each image to a row (N, H*W) by default."""
-    images = as_array(images, "normalize_pixels", "images")
-    x = images.astype(dtype) / dtype(max_value)
+    """Scale pixels to [0, 1] as ``dtype``, and flatten each image to a row (N, H*W) by default.
+
+    The pixels must lie in [0, max_value]. Float images already in [0, 1] are refused rather than
+    divided again (a second call would darken every image to almost nothing)."""
+    who = "normalize_pixels"
+    images, dtype = as_array(images, who, "images"), float_dtype(dtype, who)
+    check_number(max_value, who, "max_value", "a positive number", lambda v: v > 0)
+    if images.dtype == bool or images.ndim < 2 or images.size == 0:
+        raise ValueError(f"{who}: images must be a non-empty batch of pixel values, (N, H, W) or (N, D), "
+                         f"got dtype {images.dtype} and shape {images.shape}")
+    check_finite(images, who, "images")
+    if images.min() < 0 or images.max() > max_value:
+        raise ValueError(f"{who}: pixels must lie in [0, {max_value:g}] (max_value), got values in "
+                         f"[{images.min():g}, {images.max():g}]")
+    if images.dtype.kind == "f" and max_value > 1 and images.max() <= 1:
+        raise ValueError(f"{who}: these images already lie in [0, 1] (normalised?); dividing by "
+                         f"{max_value:g} again would make them almost blank")
+    x = images.astype(dtype) / dtype.type(max_value)
     return x.reshape(len(x), -1) if flatten else x
 
 
@@ -89,7 +104,8 @@ def make_xor(n: int = 200, noise: float = 0.2,
 
     No straight line separates the classes, so a network needs a hidden layer. Shapes: X (n, 2), y (n,).
     """
-    rng = np.random.default_rng(rng)
+    n, rng = positive_int(n, "make_xor", "n"), make_rng(rng, "make_xor")
+    check_number(noise, "make_xor", "noise", "a number >= 0", lambda v: v >= 0)
     centres = rng.choice([-1.0, 1.0], size=(n, 2))
     y = (centres[:, 0] != centres[:, 1]).astype(np.int64)
     return centres + noise * rng.standard_normal((n, 2)), y

@@ -14,7 +14,17 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from nnlib import SGD, Affine, CrossEntropy, DataLoader, Evaluate, Learner, Model, log_softmax, softmax
-from nnlib._validation import as_batch
+from nnlib._validation import (
+    as_batch,
+    as_float,
+    as_labels,
+    as_pair,
+    check_finite,
+    check_number,
+    describe,
+    make_rng,
+    positive_int,
+)
 
 from .plotting import new_figure
 
@@ -33,7 +43,17 @@ def perceptron_probs(W: np.ndarray, X: np.ndarray) -> np.ndarray:
 
     Shapes: W (D + 1, C), X (N, D + 1) with the bias column, P (N, C).
     """
+    W, X = _weights_and_inputs(W, X, "perceptron_probs")
     return softmax(X @ W)
+
+
+def _weights_and_inputs(W: np.ndarray, X: np.ndarray, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """W (D + 1, C) and X (N, D + 1) as float arrays whose shapes fit, or a ValueError."""
+    W, X = as_batch(W, who, "W"), as_batch(X, who, "X")
+    if X.shape[1] != W.shape[0]:
+        raise ValueError(f"{who}: X has shape {X.shape} but W has shape {W.shape}; expected X (N, D + 1) "
+                         "with its bias column and W (D + 1, C)")
+    return W, X
 
 
 def perceptron_update(W: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float) -> np.ndarray:
@@ -41,7 +61,9 @@ def perceptron_update(W: np.ndarray, X: np.ndarray, Y: np.ndarray, lr: float) ->
 
     Returns a new array (W is left unchanged). Shapes: W (D + 1, C), X (N, D + 1), Y (N, C) one-hot.
     """
-    X = as_batch(X, "perceptron_update", "X")
+    W, X = _weights_and_inputs(W, X, "perceptron_update")
+    Y = as_float(Y, "perceptron_update", "Y")
+    check_number(lr, "perceptron_update", "lr", "a positive number", lambda v: v > 0)
     if Y.shape != (len(X), W.shape[1]):
         raise ValueError(f"perceptron_update: Y has shape {Y.shape}, expected one-hot targets "
                          f"{(len(X), W.shape[1])} for X {X.shape} and W {W.shape}")
@@ -53,7 +75,17 @@ def log_likelihood(W: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
 
     Shapes: W (D + 1, C), X (N, D + 1), y (N,) integer labels.
     """
+    W, X = _weights_and_inputs(W, X, "log_likelihood")
+    y = _labels_for(y, len(X), W.shape[1], "log_likelihood")
     return float(np.mean(log_softmax(X @ W)[np.arange(len(y)), y]))
+
+
+def _labels_for(y: np.ndarray, n: int, num_classes: int, who: str) -> np.ndarray:
+    """y as n labels in 0..num_classes-1, or a ValueError."""
+    y = as_labels(y, who, "y", num_classes)
+    if len(y) != n:
+        raise ValueError(f"{who}: {len(y)} labels y for {n} samples")
+    return y
 
 
 def worst_mistakes(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -62,6 +94,9 @@ def worst_mistakes(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
 
     -1 for a class without mistakes. Shapes: probs (N, C), y (N,) -> (C,) int64.
     """
+    probs = as_batch(probs, "worst_mistakes", "probs")
+    check_finite(probs, "worst_mistakes", "probs")  # NaN would make arg-max pick it
+    y = _labels_for(y, len(probs), probs.shape[1], "worst_mistakes")
     pred, confidence = probs.argmax(axis=1), probs.max(axis=1)
     worst = np.full(probs.shape[1], -1, dtype=np.int64)
     for k in range(probs.shape[1]):
@@ -76,6 +111,8 @@ def class_means(X: np.ndarray, y: np.ndarray, y_pred: np.ndarray, num_classes: i
 
     Shapes: X (N, D), y (N,), y_pred (N,) -> (C, D).
     """
+    X, num_classes = as_batch(X, "class_means", "X"), positive_int(num_classes, "class_means", "num_classes")
+    y, y_pred = (_labels_for(v, len(X), num_classes, "class_means") for v in (y, y_pred))
     means = np.zeros((num_classes, X.shape[1]), dtype=np.float64)
     for k in range(num_classes):
         right = (y == k) & (y_pred == k)
@@ -95,7 +132,13 @@ def perceptron_run(X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, 
     Zero weights and a seeded batch order: two runs differ only in lr and batch size.
     Shapes: X_train (N, D) float32, y_train (N,), X_val (M, D), y_val (M,).
     """
-    rng = np.random.default_rng(seed)
+    as_pair(X_train, y_train, "perceptron_run")
+    X_train = as_batch(X_train, "perceptron_run", "X_train")  # raw uint8 pixels become 0..255 floats
+    if X_train.max() > 1:
+        raise ValueError(f"perceptron_run: X_train holds values up to {X_train.max():g}; scale the "
+                         "pixels to [0, 1] first with normalize_pixels")
+    rng = make_rng(seed, "perceptron_run")
+    y_train = as_labels(y_train, "perceptron_run", "y_train")
     layer = Affine(X_train.shape[1], int(y_train.max()) + 1, rng=rng, dtype=X_train.dtype)
     layer.params["W"][...] = 0
     learner = Learner(Model([layer]), CrossEntropy(), SGD(lr),
@@ -106,6 +149,10 @@ def perceptron_run(X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, 
 def plot_learning_curves(history: dict[str, list[float]], reference: dict[str, list[float]], *,
                          label: str, reference_label: str, fig: Figure | None = None) -> Figure:
     """Validation loss (left) and accuracy (right) per epoch: a run against a reference run."""
+    for what, h in (("history", history), ("reference", reference)):
+        if not (isinstance(h, dict) and len(h.get("val_loss", ())) and len(h.get("val_acc", ()))):
+            raise ValueError(f"plot_learning_curves: {what} must be a history with 'val_loss' and "
+                             f"'val_acc' series (as perceptron_run returns), got {describe(h)}")
     fig = new_figure(fig, (10, 3.8))
     ax_loss, ax_acc = fig.subplots(1, 2)
     for h, name, style in ((reference, reference_label, "--"), (history, label, "-")):

@@ -1,16 +1,18 @@
 """Data for training: labels as one-hot rows, a train/validation split, and mini-batches.
 
-A ``DataLoader`` walks through a data set in batches, shuffled every epoch; ``one_hot`` and
+A ``DataLoader`` walks through a data set in batches, shuffled every epoch; ``batches`` walks
+through it in order, for passes that only read it (evaluation); ``one_hot`` and
 ``train_val_split`` are the two preparations every lesson needs before that.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 import numpy as np
 
-from ._validation import as_array
+from ._validation import as_labels, as_pair, check_number, describe, make_rng, positive_int
 
 
 class DataLoader:
@@ -25,20 +27,13 @@ class DataLoader:
 
     def __init__(self, X: np.ndarray, y: np.ndarray, batch_size: int, *, shuffle: bool = True,
                  rng: np.random.Generator | int | None = None, drop_last: bool = False) -> None:
-        self.X = as_array(X, "DataLoader", "X")
-        self.y = as_array(y, "DataLoader", "y")
-        if self.X.ndim == 0 or self.y.ndim == 0 or len(self.X) != len(self.y):
-            raise ValueError(f"DataLoader: X and y must have the same number of samples (rows), "
-                             f"got X of shape {self.X.shape} and y of shape {self.y.shape}")
-        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be a positive integer, got {batch_size!r}")
+        self.X, self.y = as_pair(X, y, "DataLoader")
+        self.batch_size = positive_int(batch_size, "DataLoader", "batch_size")
         if drop_last and batch_size > len(self.X):
             raise ValueError(f"DataLoader: batch_size {batch_size} with drop_last=True leaves no "
                              f"batch from {len(self.X)} samples")
-        self.batch_size = int(batch_size)
-        self.shuffle = shuffle
-        self.drop_last = drop_last
-        self.rng = np.random.default_rng(rng)
+        self.shuffle, self.drop_last = shuffle, drop_last
+        self.rng = make_rng(rng, "DataLoader")
 
     def __len__(self) -> int:
         n, b = len(self.X), self.batch_size
@@ -47,8 +42,7 @@ class DataLoader:
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         n = len(self.X)
         order = self.rng.permutation(n) if self.shuffle else np.arange(n)
-        for i in range(len(self)):
-            idx = order[i * self.batch_size:(i + 1) * self.batch_size]
+        for idx in itertools.islice(batches(order, self.batch_size), len(self)):
             yield self.X[idx], self.y[idx]
 
     def __repr__(self) -> str:
@@ -56,16 +50,23 @@ class DataLoader:
                 f"{len(self)} batches, shuffle={self.shuffle})")
 
 
+def batches(X: np.ndarray, batch_size: int) -> Iterator[np.ndarray]:
+    """X[0:B], X[B:2B], ... in order, the last one shorter if need be (B = ``batch_size``): for
+    passes that only read the data, such as evaluation. Pair arrays with ``zip``.
+    Shapes: X (N, ...) -> batches (B, ...)."""
+    positive_int(batch_size, "batches", "batch_size")
+    if np.ndim(X) == 0:
+        raise TypeError(f"batches: X must be an array of samples (rows), got {describe(X)}")
+    return (X[start:start + batch_size] for start in range(0, len(X), batch_size))
+
+
 def one_hot(y: np.ndarray, num_classes: int | None = None, dtype: type = np.float64) -> np.ndarray:
     """Integer labels (N,) to one-hot rows (N, C): row n is all zeros but a 1 in column y[n]."""
-    y = as_array(y, "one_hot", "labels")
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"one_hot: labels must be integers of shape (N,), got {y.dtype} {y.shape}")
-    c = int(y.max()) + 1 if num_classes is None else num_classes
-    if len(y) and (y.min() < 0 or y.max() >= c):
-        raise ValueError(f"one_hot: labels must lie in 0..{c - 1}, got values in "
-                         f"{int(y.min())}..{int(y.max())}")
-    out = np.zeros((len(y), c), dtype=dtype)
+    c = None if num_classes is None else positive_int(num_classes, "one_hot", "num_classes")
+    y = as_labels(y, "one_hot", "labels", c)
+    if c is None and len(y) == 0:
+        raise ValueError("one_hot: no labels to count the classes from; give num_classes")
+    out = np.zeros((len(y), int(y.max()) + 1 if c is None else c), dtype=dtype)
     out[np.arange(len(y)), y] = 1
     return out
 
@@ -73,11 +74,12 @@ def one_hot(y: np.ndarray, num_classes: int | None = None, dtype: type = np.floa
 def train_val_split(X: np.ndarray, y: np.ndarray, val_fraction: float = 0.2, *,
                     rng: np.random.Generator | int | None = None):
     """Shuffle, then split into ``X_train, X_val, y_train, y_val`` (scikit-learn's order)."""
-    if len(X) != len(y):
-        raise ValueError(f"train_val_split: X has {len(X)} rows but y has {len(y)}")
-    if not 0 < val_fraction < 1:
-        raise ValueError(f"train_val_split: val_fraction must be in (0, 1), got {val_fraction}")
-    order = np.random.default_rng(rng).permutation(len(X))
+    X, y = as_pair(X, y, "train_val_split")
+    check_number(val_fraction, "train_val_split", "val_fraction", "a number in (0, 1)", lambda v: 0 < v < 1)
     n_val = max(1, round(val_fraction * len(X)))
+    if n_val >= len(X):
+        raise ValueError(f"train_val_split: {len(X)} sample(s) cannot make both a training and a "
+                         f"validation set with val_fraction={val_fraction}")
+    order = make_rng(rng, "train_val_split").permutation(len(X))
     val, train = order[:n_val], order[n_val:]
     return X[train], X[val], y[train], y[val]

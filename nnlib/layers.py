@@ -12,12 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import as_batch, check_same_shape
+from ._validation import as_array, as_batch, check_same_shape, float_dtype, make_rng, positive_int
 from .functional import sigmoid, softmax
 
 
 class Layer:
-    """Base class: a layer with no parameters that passes its input through unchanged."""
+    """Base class of the layers. It computes nothing itself: a subclass implements ``forward``
+    (keeping in ``self._cache`` what backward needs, its output first) and ``backward``. The
+    optional ``name`` replaces the automatic one (``affine1``, ...) that a Model gives it."""
 
     def __init__(self, name: str | None = None) -> None:
         self.name = name
@@ -33,10 +35,10 @@ class Layer:
         return self.forward(x)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement forward(x)")
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement backward(dout)")
 
     def backward_params(self, dout: np.ndarray) -> None:
         """Fill ``self.grads`` only. Training calls this on the first layer, whose dL/dx nobody
@@ -48,7 +50,7 @@ class Layer:
         if self._cache is None:
             raise RuntimeError(f"{self.label}: backward() called before forward()")
         out = self._cache[0]
-        check_same_shape(np.asarray(dout), out, f"{self.label}.backward",
+        check_same_shape(as_array(dout, f"{self.label}.backward", "dout"), out, f"{self.label}.backward",
                          "the upstream gradient dout", "the layer's last output")
         return self._cache
 
@@ -70,14 +72,13 @@ class Affine(Layer):
                  rng: np.random.Generator | int | None = None, name: str | None = None,
                  init: str = "he", dtype: type = np.float64) -> None:
         super().__init__(name)
-        for what, value in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"Affine: {what} must be a positive integer, got {value!r}")
+        in_features, out_features = (positive_int(v, "Affine", w) for v, w in
+                                     ((in_features, "in_features"), (out_features, "out_features")))
         scales = {"he": 2.0 / in_features, "xavier": 2.0 / (in_features + out_features)}
-        if init not in scales:
+        if not isinstance(init, str) or init not in scales:
             raise ValueError(f"Affine: init must be 'he' or 'xavier', got {init!r}")
-        rng = np.random.default_rng(rng)
-        W = rng.normal(0.0, np.sqrt(scales[init]), size=(in_features, out_features))
+        W = make_rng(rng, "Affine").normal(0.0, np.sqrt(scales[init]), size=(in_features, out_features))
+        dtype = float_dtype(dtype, "Affine")
         self.params = {"W": W.astype(dtype), "b": np.zeros(out_features, dtype=dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
@@ -92,10 +93,8 @@ class Affine(Layer):
     def forward(self, x: np.ndarray) -> np.ndarray:
         x = as_batch(x, self.label)
         if x.shape[1] != self.in_features:
-            raise ValueError(
-                f"{self.label}: input has shape {x.shape} but this layer expects "
-                f"(N, {self.in_features}) (W has shape {self.params['W'].shape})"
-            )
+            raise ValueError(f"{self.label}: input has shape {x.shape} but this layer expects "
+                             f"(N, {self.in_features}) (W has shape {self.params['W'].shape})")
         out = x @ self.params["W"] + self.params["b"]
         self._cache = (out, x)
         return out
@@ -108,7 +107,7 @@ class Affine(Layer):
     def backward_params(self, dout: np.ndarray) -> None:
         _, x = self._saved(dout)
         self.grads["W"] = x.T @ dout
-        self.grads["b"] = dout.sum(axis=0)
+        self.grads["b"] = np.asarray(dout).sum(axis=0)
 
     def __repr__(self) -> str:
         return f"Affine({self.in_features} -> {self.out_features})"

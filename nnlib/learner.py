@@ -12,7 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .data import DataLoader
+from ._validation import as_pair, check_instance, describe, positive_int
+from .data import DataLoader, batches
 from .losses import Loss
 from .model import Model
 from .optim import SGD
@@ -29,12 +30,15 @@ class Learner:
 
     def __init__(self, model: Model, loss: Loss, optimizer: SGD,
                  callbacks: Iterable[Callback] = (), *, progress: bool = True) -> None:
+        for arg, cls, what in ((model, Model, "model"), (loss, Loss, "loss"), (optimizer, SGD, "optimizer")):
+            check_instance(arg, cls, "Learner", what)
+        if callbacks is None or isinstance(callbacks, Callback):  # none, one, or a list of them
+            callbacks = [] if callbacks is None else [callbacks]
         self.model, self.loss, self.optimizer = model, loss, optimizer
         self._history = History()
         self.callbacks: list[Callback] = [self._history, *callbacks]
-        for cb in self.callbacks:
-            if not isinstance(cb, Callback):
-                raise TypeError(f"Learner: callbacks must derive from Callback, got {cb!r}")
+        for i, cb in enumerate(self.callbacks[1:]):
+            check_instance(cb, Callback, "Learner", f"callbacks[{i}]")
         if progress:
             self.callbacks.append(ProgressBar())
         self.stop_training = False
@@ -42,9 +46,10 @@ class Learner:
     def fit(self, loader: DataLoader, epochs: int) -> dict[str, list[float]]:
         """Run ``epochs`` passes over ``loader``; return the history (lists, one entry per
         epoch, and per batch for ``batch_loss``), which grows over repeated fits."""
-        if not isinstance(epochs, (int, np.integer)) or epochs < 1:
-            raise ValueError(f"Learner.fit: epochs must be a positive integer, got {epochs!r}")
-        self.loader, self.epochs, self.stop_training = loader, int(epochs), False
+        if not isinstance(loader, DataLoader):  # fit(X, y), for instance
+            raise TypeError(f"Learner.fit: loader must be a DataLoader, got {describe(loader)}")
+        self.loader, self.stop_training = loader, False
+        self.epochs = positive_int(epochs, "Learner.fit", "epochs")
         self._call("on_fit_start")
         for epoch in range(self.epochs):
             self.epoch = epoch
@@ -69,27 +74,28 @@ class Learner:
 
     def _call(self, hook: str) -> None:
         for cb in self.callbacks:
-            getattr(cb, hook)(self)
+            try:
+                getattr(cb, hook)(self)
+            except Exception as err:
+                if hasattr(err, "add_note"):  # Python 3.11+: the traceback names the callback
+                    err.add_note(f"(raised in the callback {type(cb).__name__}.{hook})")
+                raise
 
 
 def evaluate(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
              batch_size: int = 1000) -> tuple[float, float]:
-    """Mean loss and accuracy of ``model`` on (X, y), in batches to bound memory."""
+    """Mean loss and accuracy (``loss.count_correct``) of ``model`` on (X, y), in batches to
+    bound memory. Shapes: X (N, D), y as ``loss`` takes it."""
+    check_instance(model, Model, "evaluate", "model")
+    check_instance(loss, Loss, "evaluate", "loss")
+    X, y = as_pair(X, y, "evaluate")
+    batch_size = positive_int(batch_size, "evaluate", "batch_size")
     total_loss, correct = 0.0, 0
-    for start in range(0, len(X), batch_size):
-        xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+    for xb, yb in zip(batches(X, batch_size), batches(y, batch_size), strict=True):
         y_hat = model(xb)
         total_loss += loss(y_hat, yb) * len(xb)
-        correct += int(np.sum(loss.predict(y_hat) == _labels(yb)))
+        correct += loss.count_correct(y_hat, yb)
     return total_loss / len(X), correct / len(X)
-
-
-def _labels(y: np.ndarray) -> np.ndarray:
-    """Class labels (N,) from targets given as labels (N,), one column (N, 1) or one-hot (N, C)."""
-    y = np.asarray(y)
-    if y.ndim == 1:
-        return y
-    return y[:, 0].round().astype(np.int64) if y.shape[1] == 1 else y.argmax(axis=1)
 
 
 class Callback:
@@ -120,7 +126,7 @@ class History(Callback):
         n = len(learner.xb)
         self.history["batch_loss"].append(learner.batch_loss)
         self._sum_loss += learner.batch_loss * n
-        self._correct += int(np.sum(learner.loss.predict(learner.y_hat) == _labels(learner.yb)))
+        self._correct += learner.loss.count_correct(learner.y_hat, learner.yb)
         self._seen += n
 
     def on_epoch_end(self, learner: Learner) -> None:
@@ -133,7 +139,7 @@ class Evaluate(Callback):
     ``{name}_acc`` in the learner's history (e.g. ``val_loss``, ``val_acc``)."""
 
     def __init__(self, X: np.ndarray, y: np.ndarray, name: str = "val") -> None:
-        self.X, self.y, self.name = X, y, name
+        (self.X, self.y), self.name = as_pair(X, y, "Evaluate"), name
 
     def on_epoch_end(self, learner: Learner) -> None:
         loss, acc = evaluate(learner.model, learner.loss, self.X, self.y)
@@ -145,14 +151,17 @@ class KeepBest(Callback):
     """Early stopping in hindsight: remember the parameters of the epoch with the lowest
     ``history[monitor]`` (e.g. the validation loss) and put them back when the fit ends.
 
-    After the fit, ``best_epoch`` is that epoch, counted from 1.
+    After the fit, ``best_epoch`` is that epoch, counted from 1. Given to a new Learner, it
+    starts afresh: the best of another model is forgotten, never copied in.
     """
 
     def __init__(self, monitor: str = "val_loss") -> None:
-        self.monitor = monitor
-        self.best_epoch = 0
-        self.best_value = np.inf
-        self._best: dict[str, np.ndarray] = {}
+        self.monitor, self._learner, self.best_epoch, self.best_value = monitor, None, 0, np.inf
+
+    def on_fit_start(self, learner: Learner) -> None:
+        if learner is not self._learner:  # repeated fits of one learner share its history
+            self._learner, self.best_epoch, self.best_value = learner, 0, np.inf
+            self._best: dict[str, np.ndarray] = {}
 
     def on_epoch_end(self, learner: Learner) -> None:
         values = learner.history.get(self.monitor)
@@ -165,7 +174,8 @@ class KeepBest(Callback):
 
     def on_fit_end(self, learner: Learner) -> None:
         for name, param, _ in learner.model.parameters():
-            param[...] = self._best[name]
+            if name in self._best:  # nothing was kept if every value was NaN
+                param[...] = self._best[name]
 
 
 class ProgressBar(Callback):

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array
+from ._validation import as_array, as_labels, positive_int
 
 
-def _pair(y_true: np.ndarray, y_pred: np.ndarray, who: str) -> tuple[np.ndarray, np.ndarray]:
-    y_true, y_pred = as_array(y_true, who, "y_true"), as_array(y_pred, who, "y_pred")
-    if y_true.ndim != 1 or y_true.shape != y_pred.shape:
+def _pair(y_true: np.ndarray, y_pred: np.ndarray, who: str,
+          num_classes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two label vectors (N,) of the same length, N >= 1, with labels in 0..num_classes-1."""
+    y_true = as_labels(y_true, who, "y_true", num_classes)
+    y_pred = as_labels(y_pred, who, "y_pred", num_classes)
+    if y_true.shape != y_pred.shape or len(y_true) == 0:
         raise ValueError(f"{who}: y_true and y_pred must be label vectors of the same shape (N,), "
-                         f"got {y_true.shape} and {y_pred.shape}")
+                         f"N >= 1, got {y_true.shape} and {y_pred.shape}")
     return y_true, y_pred
 
 
@@ -23,14 +26,17 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int | None = None) -> np.ndarray:
     """Counts (C, C): entry [i, j] is how many samples of class i were predicted as class j."""
-    y_true, y_pred = _pair(y_true, y_pred, "confusion_matrix")
-    c = num_classes or int(max(y_true.max(), y_pred.max())) + 1
+    c = None if num_classes is None else positive_int(num_classes, "confusion_matrix", "num_classes")
+    y_true, y_pred = _pair(y_true, y_pred, "confusion_matrix", c)
+    c = c or int(max(y_true.max(), y_pred.max())) + 1
     return np.bincount(y_true * c + y_pred, minlength=c * c).reshape(c, c)
 
 
 def most_confused(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
     """The ``k`` largest off-diagonal entries of a confusion matrix as (true, predicted, count)."""
-    off = cm.copy()
+    off, k = as_array(cm, "most_confused", "cm").copy(), positive_int(k, "most_confused", "k")
+    if off.ndim != 2 or off.shape[0] != off.shape[1]:
+        raise ValueError(f"most_confused: cm must be a square confusion matrix (C, C), got shape {off.shape}")
     np.fill_diagonal(off, 0)
     flat = np.argsort(off, axis=None)[::-1][:k]
     return [(int(i), int(j), int(off[i, j])) for i, j in zip(*np.unravel_index(flat, cm.shape), strict=True)]

@@ -11,37 +11,47 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from ._validation import as_array, check_instance, check_same_shape, float_dtype
 from .layers import Layer
 
 
 class Model:
-    """A sequence of layers, itself usable wherever a layer is (it has params and grads)."""
+    """A sequence of layers, with forward, backward, params and grads as a layer has. It is not a
+    Layer, though: a Model does not go inside another (join the lists: ``Model([*a.layers, ...])``).
+
+    ``model[i]`` is the i-th layer and ``model[i:j]`` a Model of those layers, shared (weights
+    included) with this one. Parameters are named here, by kind and position ("affine2.W"), or by
+    a layer's own ``name``; the layers are left unchanged, so a layer can be in several models.
+    """
 
     def __init__(self, layers: Iterable[Layer]) -> None:
-        self.layers = list(layers)
+        self.layers = [layers] if isinstance(layers, Layer) else list(layers)  # one layer, or several
+        self.names, counts = [], {}
         if not self.layers:
             raise ValueError("Model: needs at least one layer, got an empty list")
         for i, layer in enumerate(self.layers):
-            if not isinstance(layer, Layer):
-                raise TypeError(f"Model: item {i} is a {type(layer).__name__}, not a Layer")
-        # Give unnamed layers unique names (affine1, relu1, affine2, ...) so that every
-        # parameter has a readable key such as "affine2.W".
-        counts: dict[str, int] = {}
-        for layer in self.layers:
+            if isinstance(layer, Model):
+                raise TypeError(f"Model: item {i} is a Model, and models do not nest: join the "
+                                "lists of layers instead, Model([*a.layers, *b.layers])")
+            check_instance(layer, Layer, "Model", f"item {i}")
+            if any(layer is other for other in self.layers[:i]):
+                raise ValueError(f"Model: item {i} is already in the model; a layer keeps one forward "
+                                 "cache, so it cannot be used twice: make a second layer")
             kind = type(layer).__name__.lower()
             counts[kind] = counts.get(kind, 0) + 1
-            if layer.name is None:
-                layer.name = f"{kind}{counts[kind]}"
-        names = [layer.name for layer in self.layers]
-        if len(set(names)) != len(names):
-            raise ValueError(f"Model: layer names must be unique, got {names}")
+            self.names.append(layer.name or f"{kind}{counts[kind]}")
+        if len(set(self.names)) != len(self.names):
+            raise ValueError(f"Model: layer names must be unique, got {self.names}")
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        for layer in self.layers:
-            x = layer(x)
+        for name, layer in zip(self.names, self.layers, strict=True):
+            try:
+                x = layer(x)
+            except ValueError as err:  # say which layer of the model refused its input
+                raise ValueError(f"{name}: {err}") from err
         return x
 
     def backward(self, dout: np.ndarray, *, input_grad: bool = True) -> np.ndarray | None:
@@ -55,30 +65,60 @@ class Model:
         self.layers[0].backward_params(dout)
         return None
 
+    def __getitem__(self, index: int | slice) -> Layer | Model:
+        """``model[i]``: the i-th layer; ``model[i:j]``: a Model of those layers, named as here."""
+        if not isinstance(index, slice):
+            return self.layers[index]
+        sub = Model(self.layers[index])
+        sub.names = self.names[index]
+        return sub
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
     def parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
         """Yield ``(name, param, grad)`` for every parameter, e.g. ``("affine1.W", W, dW)``."""
-        for layer in self.layers:
+        for name, layer in zip(self.names, self.layers, strict=True):
             for key, param in layer.params.items():
-                yield f"{layer.name}.{key}", param, layer.grads[key]
+                yield f"{name}.{key}", param, layer.grads[key]
 
     @property
     def params(self) -> dict[str, np.ndarray]:
-        return {name: p for name, p, _ in self.parameters()}
+        """The parameters by name; ``model.params[name] = W`` copies W into the layer's array."""
+        return _Arrays((name, p) for name, p, _ in self.parameters())
 
     @property
     def grads(self) -> dict[str, np.ndarray]:
-        return {name: g for name, _, g in self.parameters()}
+        return _Arrays((name, g) for name, _, g in self.parameters())
 
     def num_params(self) -> int:
         return sum(p.size for _, p, _ in self.parameters())
 
     def astype(self, dtype: type) -> Model:
         """Convert every parameter to ``dtype`` in place (float32 for speed, float64 for checks)."""
+        dtype = float_dtype(dtype, "Model.astype")
         for layer in self.layers:
             layer.params = {k: v.astype(dtype) for k, v in layer.params.items()}
             layer.grads = {k: v.astype(dtype) for k, v in layer.grads.items()}
         return self
 
     def __repr__(self) -> str:
-        lines = [f"  ({layer.name}): {layer!r}" for layer in self.layers]
+        lines = [f"  ({name}): {layer!r}" for name, layer in zip(self.names, self.layers, strict=True)]
         return "Model(\n" + "\n".join(lines) + f"\n)  # {self.num_params():,} parameters"
+
+
+class _Arrays(dict):
+    """A model's arrays by name, where ``d[name] = value`` writes into the array itself (a plain
+    dict would keep the value and leave the model unchanged); keys cannot be added or removed."""
+
+    def __setitem__(self, name: str, value: object) -> None:
+        if name not in self:
+            raise KeyError(f"Model: no parameter named {name!r}; the names are {list(self)}")
+        value = as_array(value, "Model", f"the value for {name!r}")
+        check_same_shape(value, self[name], "Model", f"the value for {name!r}", "the parameter")
+        self[name][...] = value
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("Model: its params and grads have fixed names; assign to one, d[name] = value")
+
+    __delitem__ = pop = popitem = clear = setdefault = update = _refuse  # type: ignore[assignment]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_instance, check_number
 from .model import Model
 
 
@@ -16,30 +17,28 @@ class SGD:
         p <- p + v
     With momentum = 0 this is plain gradient descent, p <- p - lr * g. Weight decay is the
     gradient of the L2 penalty (weight_decay / 2) * ||W||^2; biases are left out of it because
-    shrinking a bias towards zero does not make the function any smoother.
-    Parameters are updated in place, so the layers see the new values at once.
+    shrinking a bias towards zero does not make the function any smoother. ``weight_decay`` is
+    the L2 strength, lambda in the lessons. Parameters are updated in place, so the layers see
+    the new values at once. The velocity belongs to each parameter array: a new model (or one
+    converted by ``astype``) starts at rest, whatever this optimiser stepped before.
     """
 
     def __init__(self, lr: float, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
-        if not lr > 0:
-            raise ValueError(f"SGD: lr must be positive, got {lr!r}")
-        if not 0 <= momentum < 1:
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
-        if not weight_decay >= 0:
-            raise ValueError(f"SGD: weight_decay must be >= 0, got {weight_decay!r}")
-        self.lr = lr
-        self.momentum = momentum
-        self.weight_decay = weight_decay
-        self.velocity: dict[str, np.ndarray] = {}
+        self.lr = check_number(lr, "SGD", "lr", "a positive number", lambda v: v > 0)
+        self.momentum = check_number(momentum, "SGD", "momentum", "a number in [0, 1)", lambda v: 0 <= v < 1)
+        self.weight_decay = check_number(weight_decay, "SGD", "weight_decay", "a number >= 0",
+                                         lambda v: v >= 0)
+        self.velocity: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # id(param): (param, v)
 
     def step(self, model: Model) -> None:
-        for name, param, grad in model.parameters():
+        check_instance(model, Model, "SGD.step", "model")
+        for _, param, grad in model.parameters():
             if self.weight_decay and param.ndim > 1:
                 grad = grad + self.weight_decay * param
             if self.momentum:
-                v = self.velocity.get(name)
-                if v is None:
-                    v = self.velocity[name] = np.zeros_like(param)
+                if id(param) not in self.velocity:  # keeping param in the entry keeps its id unique
+                    self.velocity[id(param)] = (param, np.zeros_like(param))
+                v = self.velocity[id(param)][1]
                 v *= self.momentum
                 v -= self.lr * grad
                 param += v

@@ -45,10 +45,10 @@ def test_last_partial_batch_and_drop_last():
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match=r"same number of samples.*\(23, 2\).*\(22,\)"):
+    with pytest.raises(ValueError, match=r"same number N >= 1 of samples.*\(23, 2\).*\(22,\)"):
         DataLoader(X, y[:-1], 5)
-    for bad in (0, -3, 2.5):
-        with pytest.raises(ValueError, match="positive integer"):
+    for bad, error in ((0, ValueError), (-3, ValueError), (2.5, TypeError), (None, TypeError)):
+        with pytest.raises(error, match="DataLoader: batch_size must be a positive integer"):
             DataLoader(X, y, bad)
     with pytest.raises(ValueError, match="drop_last"):
         DataLoader(X, y, 30, drop_last=True)

@@ -99,7 +99,7 @@ def test_one_hot():
     assert one_hot(np.array([1, 3])).shape == (2, 4)
     with pytest.raises(ValueError, match=r"0\.\.2"):
         one_hot(np.array([0, 3]), 3)
-    with pytest.raises(ValueError, match="integers"):
+    with pytest.raises(ValueError, match="integer class labels"):
         one_hot(np.array([0.5]))
 
 

@@ -103,12 +103,15 @@ def test_backward_before_forward_and_wrong_dout_shape():
         layer.backward(np.ones((4, 3)))
 
 
-@pytest.mark.parametrize("args", [(0, 3), (3, -1), (2.5, 3)])
-def test_affine_rejects_bad_sizes(args):
-    with pytest.raises(ValueError, match="positive integer"):
+@pytest.mark.parametrize(("args", "error"), [((0, 3), ValueError), ((3, -1), ValueError),
+                                             ((2.5, 3), TypeError), (("3", 3), TypeError)])
+def test_affine_rejects_bad_sizes(args, error):
+    with pytest.raises(error, match=r"Affine: (in|out)_features must be a positive integer, got"):
         Affine(*args)
 
 
 def test_base_layer_is_abstract():
-    with pytest.raises(NotImplementedError):
+    with pytest.raises(NotImplementedError, match="Layer must implement forward"):
         Layer()(np.ones((1, 1)))
+    with pytest.raises(NotImplementedError, match="Layer must implement backward"):
+        Layer().backward(np.ones((1, 1)))

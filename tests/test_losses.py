@@ -104,7 +104,7 @@ def test_nan_and_inf_are_refused(loss, bad):
 
 
 def test_bce_refuses_values_outside_0_1():
-    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\].*BCEWithLogits"):
+    with pytest.raises(ValueError, match=r"probabilities\) must lie in \[0, 1\].*BCEWithLogits"):
         BCE()(np.array([[2.0]]), np.array([[1.0]]))
 
 

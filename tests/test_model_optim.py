@@ -45,7 +45,7 @@ def test_sub_model_shares_weights():
 def test_bad_models():
     with pytest.raises(ValueError, match="at least one layer"):
         Model([])
-    with pytest.raises(TypeError, match="item 1 is a ufunc, not a Layer"):
+    with pytest.raises(TypeError, match="item 1 must be a Layer instance, got <ufunc 'tanh'>"):
         Model([ReLU(), np.tanh])
     with pytest.raises(ValueError, match="unique"):
         Model([ReLU(name="a"), Sigmoid(name="a")])
