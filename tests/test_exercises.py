@@ -284,11 +284,7 @@ def test_the_exercises_package_is_in_a_built_distribution():
     """`pip install .` (JupyterHub, Colab) installs only the packages that pyproject.toml's
     package discovery matches: every folder with an __init__.py must be matched."""
     import fnmatch
-
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10
-        import tomli as tomllib
+    import tomllib
 
     root = Path(__file__).parents[1]
     include = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
