@@ -94,7 +94,8 @@ def normalize_pixels(images: np.ndarray, *, max_value: float = 255.0, dtype: typ
     if images.dtype.kind == "f" and max_value > 1 and images.max() <= 1:
         raise ValueError(f"{who}: these images already lie in [0, 1] (normalised?); dividing by "
                          f"{max_value:g} again would make them almost blank")
-    x = images.astype(dtype) / dtype.type(max_value)
+    x = images.astype(dtype)
+    x /= dtype.type(max_value)  # in place: a second full-size float copy would double the peak
     return x.reshape(len(x), -1) if flatten else x
 
 
