@@ -35,6 +35,21 @@ def test_no_notebook_sets_blas_threads_or_kernels(path):
     assert not re.search(r"(OMP|OPENBLAS|MKL)_NUM_THREADS|OPENBLAS_CORETYPE|threadpool_limits", text)
 
 
+HARNESS = ["pyproject.toml", "tests/conftest.py", "tests/environments/envtools.py",
+           "tests/environments/test_colab_env.py", "tests/environments/test_binder_env.py",
+           "tools/run_notebooks.py", "binder/postBuild", ".ci/run"]
+
+
+@pytest.mark.parametrize("name", HARNESS)
+def test_no_test_harness_pins_the_blas_threads(name):
+    """The notebook runs (make test, test-colab, test-binder, measure, CI) start their kernels as
+    JupyterLab, Colab and Binder do, with no BLAS setting: a pin here would hide a lesson that
+    only passes with one thread. (Only make bench pins one thread, to time like with like.)"""
+    text = (ROOT / name).read_text()
+    assert not re.search(r"[\"'](OMP|OPENBLAS|MKL)_NUM_THREADS[\"']\s*[:=]|threadpool_limits\(", text)
+    assert not re.search(r"^\s*(export\s+)?(OMP|OPENBLAS|MKL)_NUM_THREADS=", text, re.M)
+
+
 def test_lowest_versions_pins_every_direct_dependency_at_its_lower_bound():
     pins = lowest_versions.lowest_pins()
     assert "numpy==2.0" in pins
