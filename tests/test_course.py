@@ -176,13 +176,7 @@ def test_student_edition_stubs_and_answer_cells():
     assert stubbed == "Why?\n\n*Your answer here.*"
 
 
-MARKDOWN_HEADING_MARKERS = {"04-three-vs-eight-embeddings.ipynb"}  # until the lesson rewrite
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(p.name in MARKDOWN_HEADING_MARKERS, strict=True,
-                                            reason="still '### BEGIN SOLUTION' in a markdown cell"))
-    for p in LESSON_PATHS], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", LESSON_PATHS, ids=lambda p: p.name)
 def test_markdown_answers_never_render_their_markers(path):
     """In markdown, '### BEGIN SOLUTION' renders as a heading: the markers are HTML comments."""
     for cell in read(path).cells:
