@@ -1,9 +1,10 @@
 """The annuli lesson: a 2-H-3 network on three rings, and pictures of what its hidden layer does.
 
-The network computes alpha = x W1 + b1, h = sigmoid(alpha), beta = h W2 + b2 and, through the
-loss, y = softmax(beta). Each hidden unit is a soft step across one straight line of the plane;
-the output layer adds these steps up. The helpers below show the steps one by one, colour the data
-by the network's output probabilities, and measure the best accuracy any classifier could reach.
+In the course's notation the network computes Z1 = X W1 + b1, A = sigmoid(Z1),
+Z2 = A W2 + b2 and, through the loss, y_hat = softmax(Z2). Each hidden unit is a soft step across
+one straight line of the plane; the output layer adds these steps up. The helpers below show the
+steps one by one, colour the data by the network's output probabilities, and measure the best
+accuracy any classifier could reach.
 """
 
 from __future__ import annotations
@@ -39,10 +40,17 @@ from nnlib._validation import (
     positive_int,
 )
 
-from .plotting import grid_over, new_figure, plot_decision_regions
+from .plotting import (
+    CLASS_COLOURS,
+    EDGE_COLOUR,
+    PROBABILITY_CMAP,
+    grid_over,
+    new_figure,
+    plot_decision_regions,
+    scatter_classes,
+)
 
 ANNULI_RADII = (0.2, 0.6, 1.0)
-CLASS_COLOURS = plt.get_cmap("tab10")(np.arange(3))[:, :3]  # RGB of class 0, 1, 2
 
 
 # --- The data: three rings, and the best any classifier can do on them ------------------------
@@ -82,14 +90,17 @@ def annuli_posterior(X: np.ndarray, noise: float) -> np.ndarray:
 def annuli_bayes_accuracy(noise: float) -> float:
     """The Bayes rate of ``make_annuli``: the expected accuracy of the best possible classifier.
 
-    Integrates P(correct) = integral of max_k p(r | k) / 3 over the radius, on a fine grid.
+    Integrates P(correct) = integral of max_k p(r | k) / 3 over the radius, on a fine grid: the
+    whole range of radii, refined within 12 noise of every ring, so that a density narrower
+    than the grid's step (a tiny noise) is still integrated rather than stepped over.
     """
     check_number(noise, "annuli_bayes_accuracy", "noise", "a positive number", lambda v: v > 0)
-    r = np.linspace(0, max(ANNULI_RADII) + 12 * noise, 200_001)
+    r = np.sort(np.concatenate([np.linspace(0, max(ANNULI_RADII) + 12 * noise, 200_001), *(
+        np.linspace(max(0.0, c - 12 * noise), c + 12 * noise, 20_001) for c in ANNULI_RADII)]))
     R = np.asarray(ANNULI_RADII)[:, None]
     dens = (np.exp(-0.5 * ((r - R) / noise) ** 2) + np.exp(-0.5 * ((r + R) / noise) ** 2))
     dens /= noise * np.sqrt(2 * np.pi)
-    return float(np.trapezoid(dens.max(axis=0) / len(R), r))
+    return min(1.0, float(np.trapezoid(dens.max(axis=0) / len(R), r)))  # round-off may pass 1
 
 
 # --- The network and its hidden layer ----------------------------------------------------------
@@ -108,10 +119,10 @@ def _points(X: np.ndarray, who: str) -> np.ndarray:
 
 def annuli_network(hidden: int, rng: np.random.Generator | int | None = None,
                    activation: str = "sigmoid") -> Model:
-    """The 2-H-3 network: beta = act(x W1 + b1) W2 + b2, the logits of the three classes.
+    """The 2-H-3 network: Z2 = act(X W1 + b1) W2 + b2, the logits of the three classes.
 
     The softmax is left to ``CrossEntropy``, which is exact on logits. Xavier initialisation in
-    front of a sigmoid or tanh, He in front of a ReLU. Shapes: x (N, 2) -> beta (N, 3).
+    front of a sigmoid or tanh, He in front of a ReLU. Shapes: X (N, 2) -> Z2 (N, 3).
     """
     hidden = positive_int(hidden, "annuli_network", "hidden")
     if not isinstance(activation, str) or activation not in ACTIVATIONS:
@@ -124,8 +135,11 @@ def annuli_network(hidden: int, rng: np.random.Generator | int | None = None,
 
 
 def hidden_activations(model: Model, X: np.ndarray) -> np.ndarray:
-    """h = act(x W1 + b1), the output of the first two layers. Shapes: X (N, 2) -> h (N, H)."""
+    """A = act(X W1 + b1), the output of the first two layers. Shapes: X (N, 2) -> A (N, H)."""
     check_instance(model, Model, "hidden_activations", "model")
+    if len(model) < 3 or not isinstance(model[0], Affine):  # else "the first two" are not a hidden layer
+        raise ValueError(f"hidden_activations: model must have a hidden layer (Affine, activation, Affine, "
+                         f"...), got {len(model)} layer(s) starting with {type(model[0]).__name__}")
     return model[:2](X)
 
 
@@ -134,8 +148,8 @@ def hidden_unit_maps(model: Model, X: np.ndarray, resolution: int = 100):
     with R = ``resolution``, so that ``maps[j]`` is unit j's activation at (xx, yy)."""
     resolution = positive_int(resolution, "hidden_unit_maps", "resolution")
     xx, yy, points = grid_over(_points(X, "hidden_unit_maps"), resolution)
-    h = hidden_activations(model, points)  # (R*R, H)
-    return xx, yy, h.T.reshape(-1, *xx.shape)
+    A = hidden_activations(model, points)  # (R*R, H)
+    return xx, yy, A.T.reshape(-1, *xx.shape)
 
 
 def probability_colours(P: np.ndarray) -> np.ndarray:
@@ -168,8 +182,8 @@ def plot_soft_predictions(X: np.ndarray, P: np.ndarray, *, ax: Axes | None = Non
 
 def plot_hidden_units(model: Model, X: np.ndarray, y: np.ndarray, *, ncols: int = 5,
                       resolution: int = 100, size: float = 2.4, max_points: int = 300) -> Figure:
-    """One heatmap per hidden unit: its activation h_j over the plane, its h_j = 0.5 line
-    (where alpha_j = 0) dashed, and the first ``max_points`` points as dots coloured by class."""
+    """One heatmap per hidden unit: its activation a_j over the plane, its a_j = 0.5 line
+    (where z_j = 0) dashed, and the first ``max_points`` points as dots coloured by class."""
     xx, yy, maps = hidden_unit_maps(model, X, resolution)
     y = as_labels(y, "plot_hidden_units", "y", len(CLASS_COLOURS))
     if len(y) != len(X):
@@ -177,7 +191,7 @@ def plot_hidden_units(model: Model, X: np.ndarray, y: np.ndarray, *, ncols: int 
     ncols, max_points = (positive_int(v, "plot_hidden_units", w) for v, w in ((ncols, "ncols"),
                                                                             (max_points, "max_points")))
     check_number(size, "plot_hidden_units", "size", "a positive number (inches)", lambda v: v > 0)
-    dots, dot_colours = np.asarray(X)[:max_points], CLASS_COLOURS[y[:max_points]]
+    dots, dot_labels = np.asarray(X)[:max_points], y[:max_points]
     nrows = -(-len(maps) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 1, size * nrows + 0.4),
                              squeeze=False, sharex=True, sharey=True)
@@ -186,9 +200,10 @@ def plot_hidden_units(model: Model, X: np.ndarray, y: np.ndarray, *, ncols: int 
         if j >= len(maps):
             ax.axis("off")
             continue
-        image = ax.pcolormesh(xx, yy, maps[j], cmap="viridis", vmin=0, vmax=1, shading="auto")
-        ax.contour(xx, yy, maps[j], levels=[0.5], colors="w", linestyles="--", linewidths=1)
-        ax.scatter(*dots.T, s=3, c=dot_colours, edgecolor="k", linewidths=0.2)
+        # Neutral greys under the class colours (nncourse.plotstyle), not a fill of their hue.
+        image = ax.pcolormesh(xx, yy, maps[j], cmap=PROBABILITY_CMAP, vmin=0, vmax=1, shading="auto")
+        ax.contour(xx, yy, maps[j], levels=[0.5], colors=EDGE_COLOUR, linestyles="--", linewidths=1)
+        scatter_classes(ax, dots, dot_labels, s=6)
         favours = int(np.argmax(W2[j]))
         ax.set_title(f"unit {j}: favours class {favours}", fontsize=9)
         ax.set_aspect("equal")
@@ -197,7 +212,7 @@ def plot_hidden_units(model: Model, X: np.ndarray, y: np.ndarray, *, ncols: int 
         ax.set_xlabel("$x_1$")
     for ax in axes[:, 0]:
         ax.set_ylabel("$x_2$")
-    fig.colorbar(image, ax=axes, label="activation $h_j$", shrink=0.8)
+    fig.colorbar(image, ax=axes, label="activation $a_j$", shrink=0.8)
     fig.suptitle("What each hidden unit responds to: a soft step across one line")
     return fig
 
@@ -250,7 +265,10 @@ def train_playground(hidden: int = 3, activation: str = "tanh", lr: float = 0.3,
 
 def plot_playground(run: PlaygroundRun, *, fig: Figure | None = None,
                     resolution: int = 100) -> Figure:
-    """Decision regions over the test points (left) and the loss per epoch (right)."""
+    """Decision regions over the test points, with the test accuracy and the best possible one
+    (left), and the mean cross-entropy per epoch (right): on the training points the mean over
+    the epoch's batches, taken while the weights move (drawn at mid-epoch), on the test points
+    the loss at the end of the epoch."""
     check_instance(run, PlaygroundRun, "plot_playground", "run")
     fig = new_figure(fig, (10, 4.4))
     ax_regions, ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
@@ -259,11 +277,14 @@ def plot_playground(run: PlaygroundRun, *, fig: Figure | None = None,
     plot_decision_regions(lambda p: run.model(p).argmax(axis=1), run.X_test, run.y_test,
                           ax=ax_regions, resolution=resolution,
                           title=f"2-{hidden}-3 {activation}: {100 * run.test_acc:.1f} % on test")
+    ax_regions.text(0.02, 0.02, f"best possible: {100 * annuli_bayes_accuracy(run.noise):.1f} %",
+                    transform=ax_regions.transAxes, fontsize=10,
+                    bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})
     epochs = np.arange(1, len(run.history["loss"]) + 1)
-    ax_loss.plot(epochs, run.history["loss"], label="training")
-    ax_loss.plot(epochs, run.history["test_loss"], label="test")
-    ax_loss.set(xlabel="epoch", ylabel="mean cross-entropy", ylim=(0, None),
-                title=f"Loss (best possible accuracy {100 * annuli_bayes_accuracy(run.noise):.1f} %)")
+    ax_loss.plot(epochs - 0.5, run.history["loss"], "--", label="training (mean over the epoch's batches)")
+    ax_loss.plot(epochs, run.history["test_loss"], label="test (end of epoch)")
+    ax_loss.set(xlabel="epoch", ylabel="mean cross-entropy", ylim=(0, None), xlim=(0, None),
+                title="Loss per epoch")
     ax_loss.legend(loc="upper right")
     # Fixed margins rather than tight_layout, which would double the drawing time of a retrain.
     fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12, top=0.92, wspace=0.2)

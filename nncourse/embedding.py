@@ -14,7 +14,15 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from nnlib import Model, accuracy, batches, sigmoid
-from nnlib._validation import as_array, as_batch, as_labels, check_instance, check_number, positive_int
+from nnlib._validation import (
+    as_array,
+    as_batch,
+    as_labels,
+    check_instance,
+    check_number,
+    describe,
+    positive_int,
+)
 
 from .datasets import normalize_pixels
 from .plotting import grid_over, plot_probability_contours
@@ -71,9 +79,10 @@ def plot_embedding(prob, E: np.ndarray, y: np.ndarray, *, wrong: np.ndarray | No
     """Points E (N, 2) coloured by class over the filled contours of ``prob``, its 1/2 line in
     black, and the points flagged by the boolean mask ``wrong`` (N,) circled."""
     E, y = _plane(prob, E, y, "plot_embedding")
-    if wrong is not None and np.shape(wrong) != (len(E),):
+    # 0/1 integers would not be a mask: E[wrong] would circle the points numbered 0 and 1
+    if wrong is not None and (np.shape(wrong) != (len(E),) or np.asarray(wrong).dtype != bool):
         raise ValueError(f"plot_embedding: wrong must be a boolean mask of shape ({len(E)},), "
-                         f"got shape {np.shape(wrong)}")
+                         f"got {describe(wrong)}")
     ax = plot_probability_contours(prob, E, y, ax=ax, title=title)
     ax.figure.axes[-1].set_ylabel(f"P(digit {class_names[1]})")  # the colour bar just drawn
     ax.collections[0].set_alpha(0.35)  # lighter filled contours, so that the dots stand out

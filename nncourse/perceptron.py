@@ -134,9 +134,10 @@ def perceptron_run(X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray, 
     """
     as_pair(X_train, y_train, "perceptron_run")
     X_train = as_batch(X_train, "perceptron_run", "X_train")  # raw uint8 pixels become 0..255 floats
-    if X_train.max() > 1:
-        raise ValueError(f"perceptron_run: X_train holds values up to {X_train.max():g}; scale the "
-                         "pixels to [0, 1] first with normalize_pixels")
+    for what, X in (("X_train", X_train), ("X_val", as_batch(X_val, "perceptron_run", "X_val"))):
+        if X.max() > 1:  # unscaled validation pixels would give curves of another model
+            raise ValueError(f"perceptron_run: {what} holds values up to {X.max():g}; scale the "
+                             "pixels to [0, 1] first with normalize_pixels")
     rng = make_rng(seed, "perceptron_run")
     y_train = as_labels(y_train, "perceptron_run", "y_train")
     layer = Affine(X_train.shape[1], int(y_train.max()) + 1, rng=rng, dtype=X_train.dtype)

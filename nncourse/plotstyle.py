@@ -109,14 +109,14 @@ def points_of(X: object, who: str, dims: tuple[int, ...] = (2,)) -> np.ndarray:
 
 
 def labels_of(y: object, n: int, who: str, what: str = "y",
-              classes: int = len(CLASS_COLOURS)) -> np.ndarray:
-    """One integer class label per point, (n,) or (n, 1), in 0 .. classes - 1; returns (n,)."""
+              num_classes: int = len(CLASS_COLOURS)) -> np.ndarray:
+    """One integer class label per point, (n,) or (n, 1), in 0 .. num_classes - 1; returns (n,)."""
     y = finite_array(y, who, what)
     if y.shape not in ((n,), (n, 1)):
         fail(who, what, f"one label per point, shape ({n},)", f"shape {y.shape}")
     y = y.reshape(n)
-    if np.any(y != np.round(y)) or y.min() < 0 or y.max() >= classes:
-        fail(who, what, f"integer class labels 0 .. {classes - 1} (one colour and marker each)",
+    if np.any(y != np.round(y)) or y.min() < 0 or y.max() >= num_classes:
+        fail(who, what, f"integer class labels 0 .. {num_classes - 1} (one colour and marker each)",
              f"values from {y.min()} to {y.max()}")
     return y.astype(np.int64)
 

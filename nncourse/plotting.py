@@ -45,9 +45,9 @@ from .plotstyle import (
 __all__ = [  # what lessons and the lesson modules import from here
     "CLASS_COLOURS", "CLASS_FILLS", "CLASS_MARKERS", "EDGE_COLOUR", "FIGURE_DPI", "MAX_WIDTH",
     "MIN_FONT", "PNG_DPI", "PROBABILITY_CMAP", "SMALL_FONT", "grid_over", "image_grid", "image_rows",
-    "new_figure", "plot_confusion_matrix", "plot_decision_regions", "plot_history",
-    "plot_probability_contours", "scatter_classes", "show_perturbations", "show_weights",
-    "use_course_style",
+    "linear_boundaries_in_cube", "new_figure", "plot_confusion_matrix", "plot_decision_regions",
+    "plot_history", "plot_linear_boundaries_3d", "plot_probability_contours", "scatter_classes",
+    "show_perturbations", "show_weights", "use_course_style",
 ]
 
 
@@ -179,7 +179,7 @@ def plot_probability_contours(prob: Callable[[np.ndarray], np.ndarray], X: np.nd
     the P = 1/2 line in black, a colour bar, and the two classes on top (``scatter_classes``,
     which ``names`` them)."""
     X = points_of(X, "plot_probability_contours")
-    y = labels_of(y, len(X), "plot_probability_contours", classes=2)
+    y = labels_of(y, len(X), "plot_probability_contours", num_classes=2)
     ax = plt.subplots(figsize=(5.5, 4.5))[1] if ax is None else ax
     xx, yy, points = grid_over(X, resolution)
     p = finite_array(prob(points), "plot_probability_contours", "prob(points)")
@@ -193,3 +193,71 @@ def plot_probability_contours(prob: Callable[[np.ndarray], np.ndarray], X: np.nd
     ax.set(xlabel="$x_1$", ylabel="$x_2$", title=title)
     ax.legend(loc="upper right", framealpha=0.9)
     return ax
+
+
+# --- Classes in a 3-D hidden space ---------------------------------------------------------------
+
+def _clip(polygon: list[np.ndarray], normal: np.ndarray, offset: float) -> list[np.ndarray]:
+    """The part of a convex polygon where p . normal + offset >= 0 (one Sutherland-Hodgman step)."""
+    kept = []
+    for p, q in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        fp, fq = p @ normal + offset, q @ normal + offset
+        if fp >= 0:
+            kept.append(p)
+        if (fp >= 0) != (fq >= 0):  # the edge crosses the border: keep the crossing point
+            kept.append(p + fp / (fp - fq) * (q - p))
+    return kept
+
+
+def linear_boundaries_in_cube(W: np.ndarray, b: np.ndarray) -> dict[tuple[int, int], np.ndarray]:
+    """Where the linear classifier argmax_c (a W + b)_c changes class inside the unit cube.
+
+    The scores of classes c and k are equal on the plane a . (W[:, c] - W[:, k]) + b[c] - b[k] = 0;
+    it is a decision boundary only where c and k also beat every other class. For each pair c < k
+    that meets inside the cube, returns that piece of its plane as a convex polygon, the vertices
+    (P, 3) in order. Shapes: W (3, C), b (C,).
+    """
+    who = "linear_boundaries_in_cube"
+    W, b = finite_array(W, who, "W").astype(np.float64), finite_array(b, who, "b").astype(np.float64)
+    if W.ndim != 2 or W.shape[0] != 3 or b.shape != (W.shape[1],):
+        fail(who, "W and b", "shapes (3, C) and (C,)", f"{W.shape} and {b.shape}")
+    eye = np.eye(3)
+    cube = [(eye[i], 0.0) for i in range(3)] + [(-eye[i], 1.0) for i in range(3)]  # 0 <= a_i <= 1
+    pieces = {}
+    for c in range(W.shape[1]):
+        for k in range(c + 1, W.shape[1]):
+            normal, offset = W[:, c] - W[:, k], b[c] - b[k]
+            if not np.any(normal):
+                continue
+            centre = 0.5 - (normal.sum() / 2 + offset) / (normal @ normal) * normal  # on the plane
+            u, v = np.linalg.svd(normal[None])[2][1:]  # two unit vectors along the plane
+            polygon = [centre + 2 * (su * u + sv * v) for su, sv in ((1, 1), (-1, 1), (-1, -1), (1, -1))]
+            beats = [(W[:, c] - W[:, m], b[c] - b[m]) for m in range(W.shape[1]) if m not in (c, k)]
+            for side in cube + beats:  # the square, 4 wide, covers the cube; cut it down
+                polygon = _clip(polygon, *side)
+                if len(polygon) < 3:
+                    break
+            if len(polygon) >= 3:
+                pieces[(c, k)] = np.array(polygon)
+    return pieces
+
+
+def plot_linear_boundaries_3d(ax: Axes, W: np.ndarray, b: np.ndarray, *,
+                              names: Sequence[str] | None = None) -> dict[tuple[int, int], np.ndarray]:
+    """Draw the decision boundaries of argmax_c (a W + b)_c in the unit cube on 3-D axes: each
+    piece of ``linear_boundaries_in_cube`` as a semi-transparent plane in a neutral grey (no
+    class hue), outlined, labelled in the legend with the two classes it separates (``names``,
+    default "class c"). Returns the pieces. Shapes: W (3, C), b (C,)."""
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    if not hasattr(ax, "add_collection3d"):
+        fail("plot_linear_boundaries_3d", "ax", '3-D axes (projection="3d")', type(ax).__name__)
+    pieces = linear_boundaries_in_cube(W, b)
+    names = [f"class {c}" for c in range(np.shape(W)[1])] if names is None else list(names)
+    greys = np.linspace(0.3, 0.7, max(len(pieces), 1))
+    for grey, ((c, k), polygon) in zip(greys, pieces.items(), strict=False):
+        ax.add_collection3d(Poly3DCollection([polygon], facecolor=str(grey), edgecolor=EDGE_COLOUR,
+                                             linewidths=1.0, alpha=0.35,
+                                             label=f"boundary {names[c]} | {names[k]}"))
+    ax.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1))
+    return pieces

@@ -27,6 +27,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from nnlib import Model
+from nnlib._validation import check_instance
 
 from .adversarial import adversarial_example, plot_adversarial, with_softmax
 from .annuli import ACTIVATIONS, PlaygroundRun, plot_playground, train_playground
@@ -147,6 +148,9 @@ class WeightExplorer(Explorer):
 
     def __init__(self, model: Model, X: np.ndarray, *, kind: str = "unit", index: int = 0,
                  k: int = 8) -> None:
+        check_instance(model, Model, "WeightExplorer", "model")
+        if not isinstance(kind, str) or kind not in ("unit", "digit"):
+            raise ValueError(f"WeightExplorer: kind must be 'unit' or 'digit', got {kind!r}")
         self.model, self.X, self.k = model, X, k
         self.counts = {"unit": model.layers[0].out_features, "digit": model(X[:1]).shape[1]}
         kind_control = widgets.ToggleButtons(options=[("hidden unit", "unit"), ("digit", "digit")],
@@ -178,10 +182,10 @@ class AdversarialExplorer(Explorer):
                  target: int = 3, method: str = "lambda", lam: float = 0.1,
                  eps: float = 0.1) -> None:
         self.model, self.X, self.y = with_softmax(model), X, y
-        classes = self.model(X[:1]).shape[1]
+        num_classes = self.model(X[:1]).shape[1]
         controls = {
             "index": widgets.BoundedIntText(value=index, min=0, max=len(X) - 1, description="test image"),
-            "target": widgets.Dropdown(options=list(range(classes)), value=target,
+            "target": widgets.Dropdown(options=list(range(num_classes)), value=target,
                                        description="target class"),
             "method": widgets.ToggleButtons(options=[("targeted attack (lambda)", "lambda"),
                                                      ("sign step (epsilon)", "epsilon")],

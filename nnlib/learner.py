@@ -76,9 +76,8 @@ class Learner:
         for cb in self.callbacks:
             try:
                 getattr(cb, hook)(self)
-            except Exception as err:
-                if hasattr(err, "add_note"):  # Python 3.11+: the traceback names the callback
-                    err.add_note(f"(raised in the callback {type(cb).__name__}.{hook})")
+            except Exception as err:  # the traceback then names the callback
+                err.add_note(f"(raised in the callback {type(cb).__name__}.{hook})")
                 raise
 
 
@@ -149,18 +148,21 @@ class Evaluate(Callback):
 
 class KeepBest(Callback):
     """Early stopping in hindsight: remember the parameters of the epoch with the lowest
-    ``history[monitor]`` (e.g. the validation loss) and put them back when the fit ends.
+    ``history[monitor]`` (e.g. the validation loss), or the highest for an accuracy (a name
+    ending in ``acc``), and put them back when the fit ends.
 
     After the fit, ``best_epoch`` is that epoch, counted from 1. Given to a new Learner, it
     starts afresh: the best of another model is forgotten, never copied in.
     """
 
     def __init__(self, monitor: str = "val_loss") -> None:
-        self.monitor, self._learner, self.best_epoch, self.best_value = monitor, None, 0, np.inf
+        self.monitor, self._learner, self.best_epoch = monitor, None, 0
+        self._sign = -1.0 if str(monitor).endswith("acc") else 1.0  # lower is better, times _sign
+        self.best_value = self._sign * np.inf
 
     def on_fit_start(self, learner: Learner) -> None:
         if learner is not self._learner:  # repeated fits of one learner share its history
-            self._learner, self.best_epoch, self.best_value = learner, 0, np.inf
+            self._learner, self.best_epoch, self.best_value = learner, 0, self._sign * np.inf
             self._best: dict[str, np.ndarray] = {}
 
     def on_epoch_end(self, learner: Learner) -> None:
@@ -168,7 +170,7 @@ class KeepBest(Callback):
         if not values:
             raise KeyError(f"KeepBest: the history has no {self.monitor!r}; put KeepBest after "
                            "the callback that records it (e.g. Evaluate)")
-        if values[-1] < self.best_value:
+        if self._sign * values[-1] < self._sign * self.best_value:  # False for NaN
             self.best_value, self.best_epoch = values[-1], len(values)
             self._best = {name: p.copy() for name, p, _ in learner.model.parameters()}
 

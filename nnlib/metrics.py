@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, as_labels, positive_int
+from ._validation import as_array, as_labels, describe, positive_int
 
 
 def _pair(y_true: np.ndarray, y_pred: np.ndarray, who: str,
@@ -35,8 +35,9 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, num_classes: int | 
 def most_confused(cm: np.ndarray, k: int = 5) -> list[tuple[int, int, int]]:
     """The ``k`` largest off-diagonal entries of a confusion matrix as (true, predicted, count)."""
     off, k = as_array(cm, "most_confused", "cm").copy(), positive_int(k, "most_confused", "k")
-    if off.ndim != 2 or off.shape[0] != off.shape[1]:
-        raise ValueError(f"most_confused: cm must be a square confusion matrix (C, C), got shape {off.shape}")
+    if off.ndim != 2 or len(off) != off.shape[1] or not (
+            np.isfinite(off) & (off >= 0) & (np.round(off) == off)).all():  # whole numbers >= 0
+        raise ValueError(f"most_confused: cm must be a square matrix (C, C) of counts, got {describe(cm)}")
     np.fill_diagonal(off, 0)
-    flat = np.argsort(off, axis=None)[::-1][:k]
-    return [(int(i), int(j), int(off[i, j])) for i, j in zip(*np.unravel_index(flat, cm.shape), strict=True)]
+    flat = [f for f in np.argsort(off, axis=None)[::-1] if f % (len(off) + 1)][:k]  # (i, i) is at i (C + 1)
+    return [(int(f // len(off)), int(f % len(off)), int(off.flat[f])) for f in flat]

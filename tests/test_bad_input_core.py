@@ -276,6 +276,45 @@ def test_confusion_matrix_refuses_labels_outside_its_classes():
     assert confusion_matrix(big, big)[29, 29] == 1
 
 
+def test_most_confused_never_names_the_diagonal_and_takes_only_counts():
+    """Asked for more pairs than the matrix has off its diagonal, it returned diagonal cells,
+    (1, 1, 0), as "confusions"; negative or fractional "counts" were ranked, NaN crashed in int()."""
+    cm = np.array([[5, 3], [1, 4]])
+    assert most_confused(cm, k=5) == [(0, 1, 3), (1, 0, 1)]
+    assert most_confused(np.array([[7]])) == []  # one class: nothing to confuse it with
+    three = np.array([[9, 0, 2], [0, 9, 0], [4, 0, 9]])
+    all_six = most_confused(three, k=9)  # the six off-diagonal cells, the largest first
+    assert all_six[:2] == [(2, 0, 4), (0, 2, 2)]
+    assert sorted(all_six[2:]) == [(0, 1, 0), (1, 0, 0), (1, 2, 0), (2, 1, 0)]  # ties in any order
+    assert most_confused(three.astype(np.float32), k=2) == [(2, 0, 4), (0, 2, 2)]
+    np.testing.assert_array_equal(three.diagonal(), 9)  # the caller's matrix is left alone
+    for bad in ([[1, -3], [2, 1]], [[1, 0.5], [0, 1]], [[1, np.nan], [0, 1]], [[1, np.inf], [0, 1]]):
+        with pytest.raises(ValueError, match=r"most_confused: cm must be a square matrix \(C, C\) of counts"):
+            most_confused(np.array(bad))
+
+
+def test_keep_best_on_an_accuracy_keeps_the_highest():
+    """KeepBest("val_acc") kept the epoch of the lowest accuracy: the worst weights came back."""
+    X, y = xy(60, seed=3)
+
+    class Scripted(Callback):  # a history whose best epoch is known: the second
+        def __init__(self, values):
+            self.values, self.weights = list(values), []
+
+        def on_epoch_end(self, learner):
+            learner.history.setdefault(self.key, []).append(self.values.pop(0))
+            self.weights.append(learner.model.params["affine1.W"].copy())
+
+    for key, values in (("val_acc", [0.6, 0.9, 0.7]), ("val_loss", [0.6, 0.2, 0.4])):
+        scripted, keep, model = Scripted(values), KeepBest(key), tiny_model()
+        scripted.key = key
+        Learner(model, CrossEntropy(), SGD(0.5), [scripted, keep], progress=False).fit(
+            DataLoader(X, y, 10, rng=0), 3)
+        assert keep.best_epoch == 2 and keep.best_value == values[1], key
+        np.testing.assert_array_equal(model.params["affine1.W"], scripted.weights[1])
+    assert KeepBest("val_acc").best_value == -np.inf and KeepBest().best_value == np.inf
+
+
 # --- Part 2: statements that read false, and the one way to count right answers ---------------
 
 def test_docstrings_no_longer_claim_what_the_code_does_not_do():
@@ -473,7 +512,9 @@ BAD_CALLS = {  # public name: [(call, error, message pattern), ...]
          "confusion_matrix: y_true must be integer class labels")],
     "most_confused": [
         (lambda: most_confused(np.ones((2, 3))), ValueError, "most_confused: cm must be a square"),
-        (lambda: most_confused(np.eye(2), k=0), ValueError, "most_confused: k must be a positive")],
+        (lambda: most_confused(np.eye(2), k=0), ValueError, "most_confused: k must be a positive"),
+        (lambda: most_confused(np.array([[1.0, np.nan], [0, 1]])), ValueError,
+         r"most_confused: cm must be a square matrix \(C, C\) of counts, got an array of dtype float64")],
 }
 
 

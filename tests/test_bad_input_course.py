@@ -5,6 +5,7 @@ expected. First the bugs named in issue 11 (each test failed before its fix), th
 bad calls that a test keeps complete.
 """
 
+import importlib
 import inspect
 import io
 import tokenize
@@ -129,6 +130,40 @@ def test_sub_networks_by_slicing_share_the_layers():
     np.testing.assert_array_equal(values, np.maximum(model[0](X6), 0)[order, 1])
 
 
+def test_the_bayes_rate_of_a_tiny_noise_is_an_accuracy():
+    """The rings' densities, narrower than the grid's step, were stepped over or hit: a noise of
+    1e-6 gave 0.23 and 1e-9 gave 37.3 as the best possible accuracy."""
+    for noise in (1e-5, 1e-6, 1e-9, 1e-12):
+        assert annuli.annuli_bayes_accuracy(noise) == pytest.approx(1.0, abs=1e-9)
+    rates = [annuli.annuli_bayes_accuracy(noise) for noise in (1e-9, 0.01, 0.1, 0.3, 1.0, 100.0)]
+    assert all(0 <= r <= 1 for r in rates) and rates == sorted(rates, reverse=True)
+    assert rates[-1] == pytest.approx(1 / 3, abs=1e-3)  # noise drowns the rings: a guess in three
+
+
+def test_perceptron_run_refuses_unscaled_validation_images():
+    """Only X_train was checked: raw 0..255 validation pixels gave the curves of another model."""
+    images = np.random.default_rng(2).integers(0, 256, (20, 4), dtype=np.uint8)
+    labels = np.arange(20) % 2
+    with pytest.raises(ValueError, match=r"perceptron_run: X_val holds values up to .*normalize_pixels"):
+        perceptron_run(normalize_pixels(images), labels, images, labels, lr=0.5, batch_size=5, epochs=1)
+
+
+def test_plot_embedding_refuses_a_mask_of_integers():
+    """wrong=[0, 1, 0, ...] passed the shape check, and E[wrong] circled points 0 and 1 instead."""
+    wrong = np.array([0, 1, 0, 0, 0, 0, 0, 0])
+    with pytest.raises(ValueError, match=r"plot_embedding: wrong must be a boolean mask of shape \(8,\), "
+                                         r"got an array of dtype int64"):
+        embedding.plot_embedding(lambda E: np.full(len(E), 0.5), X6[:, :2], Y6 % 2, wrong=wrong)
+
+
+def test_hidden_activations_needs_a_hidden_layer():
+    """A model of one layer gave its output (its logits) as its "hidden activations"."""
+    with pytest.raises(ValueError, match=r"hidden_activations: model must have a hidden layer.*1 layer"):
+        annuli.hidden_activations(Model([Affine(2, 3, rng=0)]), X6[:, :2])
+    with pytest.raises(ValueError, match=r"hidden_activations: .*starting with Tanh"):
+        annuli.hidden_activations(Model([Tanh(), Affine(2, 3, rng=0), ReLU()]), X6[:, :2])
+
+
 def identifiers(module):
     """The names used in the code of ``module`` (not in its strings or comments)."""
     tokens = tokenize.generate_tokens(io.StringIO(inspect.getsource(module)).readline)
@@ -143,6 +178,13 @@ def test_one_name_for_the_l2_strength_and_for_the_class_count():
     assert not {"lam", "strengths", "decay"} & identifiers(weights)
     for module in MODULES:
         assert not {"n_classes", "classes_count", "strengths"} & identifiers(module)
+    weight_exercises = importlib.import_module("nncourse.exercises.weights")
+    assert not {"lam", "strengths"} & identifiers(weight_exercises)  # the exercises of weight decay
+    for name in ("nnlib.data", "nnlib.losses", "nnlib.metrics", "nnlib.optim", "nncourse.plotstyle",
+                 "nncourse.widgets", "nncourse.exercises.adversarial"):  # a class count is num_classes
+        used = identifiers(importlib.import_module(name))
+        assert not {"n_classes", "classes", "strengths"} & used, name
+        assert "lam" not in used or name == "nncourse.widgets", name  # the explorer's lam: targeted_attack's
 
 
 # --- Every public function, attacked --------------------------------------------------------

@@ -21,6 +21,7 @@ from nncourse.exercises import (
     check_backward,
     check_choice,
     check_function,
+    check_layer_class,
     check_param_gradients,
     check_prediction,
     compare,
@@ -218,10 +219,22 @@ def test_a_prediction_cannot_read_the_notebook():
 RATES = (1, 2)  # a global of this module that the sealed prediction above must not see
 
 
+def test_a_check_with_nothing_to_check_raises_rather_than_passes():
+    """With no case (or no parameter) the checks said PASSED "on all 0 cases"."""
+    with pytest.raises(ValueError, match="check_function: cases must hold at least one case"):
+        check_function(np.sum, np.sum, [])
+    with pytest.raises(ValueError, match="check_layer_class: cases must hold at least one case"):
+        check_layer_class(object, ())
+    with pytest.raises(ValueError, match="check_param_gradients: params must hold at least one"):
+        check_param_gradients(dict, lambda: 0.0, {})
+
+
 def test_an_exercise_has_graduated_hints_and_points_to_the_second():
     exercise = Exercise("demo", lambda answer: check_choice(answer, 1), ["the idea", "closer"])
     assert repr(exercise.hint()) == "Hint 1 of 2: the idea" and exercise.hint(2).endswith("closer")
     assert "There are 2 hints" in exercise.hint(3)
+    for level in ("2", 1.5, None):  # was a TypeError from comparing 1 <= "2"
+        assert "There are 2 hints: hint(1) to hint(2)" in exercise.hint(level)
     assert "exercises.demo.hint(2)" in exercise.check(2).message
     assert repr(exercise.check(1)) == "PASSED: your answer is right."
 

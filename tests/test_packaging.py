@@ -60,11 +60,11 @@ def test_mnist_files_are_package_data():
     assert "datafiles/mnist/*" in project["tool"]["setuptools"]["package-data"]["nncourse"]
 
 
-def test_ruff_passes_on_library_tests_tools_and_notebooks():
+def test_ruff_passes_on_library_course_tests_tools_and_notebooks():
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
     if ruff is None:
         pytest.fail("ruff is not installed: `make test` installs it (pip install -e '.[test]')")
-    result = subprocess.run([ruff, "check", "nnlib", "tests", "benchmarks", "tools", "notebooks"],
+    result = subprocess.run([ruff, "check", "nnlib", "nncourse", "tests", "benchmarks", "tools", "notebooks"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -117,3 +117,19 @@ def test_no_core_module_imports_the_course():
         for banned in ("nncourse", "matplotlib", "seaborn", "pandas", "sklearn", "ipywidgets"):
             assert not re.search(rf"^\s*(from|import) {banned}\b", text, re.MULTILINE), (
                 f"{path.name} imports {banned}")
+
+
+def test_the_main_idea_comes_first_in_the_core():
+    """Read top to bottom, the training loop comes before the callbacks' details, and the
+    cross-entropy's formula before its handling of the targets (issue 11)."""
+    learner = (ROOT / "nnlib" / "learner.py").read_text()
+    assert learner.index("    def fit(") < learner.index("class Callback") < learner.index("class History")
+    losses = (ROOT / "nnlib" / "losses.py").read_text()
+    cross_entropy = losses[losses.index("class CrossEntropy"):]
+    assert cross_entropy.index("    def forward(") < cross_entropy.index("    def _targets(")
+
+
+def test_the_dead_code_is_gone():
+    for path in [*(ROOT / "nnlib").glob("**/*.py"), *(ROOT / "nncourse").glob("**/*.py")]:
+        text = path.read_text()
+        assert not re.search(r"^\s*def (check_layers|make_spirals)\b", text, re.MULTILINE), path.name

@@ -218,6 +218,16 @@ def test_weight_explorer_switches_between_units_and_digits(mnist, mlp):
     assert explorer.controls["index"].max == 9 and explorer.controls["index"].value == 9
 
 
+def test_weight_explorer_refuses_what_is_not_a_model_or_a_kind():
+    """A lone layer failed inside with "'Affine' object has no attribute 'layers'", an unknown
+    kind with a KeyError of the dictionary of counts."""
+    X = np.zeros((3, 4))
+    with pytest.raises(TypeError, match="WeightExplorer: model must be a Model instance"):
+        WeightExplorer(Affine(4, 2, rng=0), X)
+    with pytest.raises(ValueError, match="WeightExplorer: kind must be 'unit' or 'digit', got 'neuron'"):
+        WeightExplorer(Model([Affine(4, 3, rng=0), ReLU(), Affine(3, 2, rng=0)]), X, kind="neuron")
+
+
 def test_adversarial_explorer_follows_lambda_epsilon_and_the_target(mnist, mlp):
     explorer = AdversarialExplorer(mlp, mnist[2], mnist[3], target=2)
     first = explorer.x_adv

@@ -62,8 +62,8 @@ def _fgsm_case(name: str, model: Model, n: int, eps: float, seed: int, dtype: ty
     rng = np.random.default_rng(seed)
     x = rng.random((n, model.layers[0].in_features))
     x[:, :2] = [0.0, 1.0]  # pixels at the edges, where the clipping matters
-    classes = model(x).shape[1]
-    return Case(name, (model.astype(dtype), x.astype(dtype), rng.integers(0, classes, n), eps), n=n)
+    num_classes = model(x).shape[1]
+    return Case(name, (model.astype(dtype), x.astype(dtype), rng.integers(0, num_classes, n), eps), n=n)
 
 
 FGSM_CASES = (

@@ -34,6 +34,8 @@ def check_function(student: Callable[..., Any], reference: Callable[..., Any],
     result_name = result_name or f"the result of {name}"
     named = [c if isinstance(c, Case) else Case(f"test case {i}", tuple(c))
              for i, c in enumerate(cases, 1)]  # plain tuples: the lessons' first checks
+    if not named:  # the lesson's mistake, not the student's: raised, never a PASSED on nothing
+        raise ValueError("check_function: cases must hold at least one case, got none")
     for case in named:
         failure = _case_failure(student, reference, case, named, name=name, result_name=result_name,
                                 tol=tol, mistakes=mistakes, step_from=step_from, check_dtype=check_dtype)
@@ -118,7 +120,7 @@ def _changed_message(name: str, argument: str, value: Any) -> str:
         return (f"{name} changed its argument `{argument}` in place. Compute a new array "
                 f"(`{argument} - m`, not `{argument} -= m`): the caller still needs the original.")
     return (f"{name} changed the parameters of its argument `{argument}` in place. Compute new "
-            "arrays (`lam * p`, not `p *= lam`): the model still needs its own.")
+            "arrays (`factor * p`, not `p *= factor`): the model still needs its own.")
 
 
 def _unchanged(before: Any, after: Any) -> bool:

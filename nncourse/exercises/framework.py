@@ -182,7 +182,7 @@ class Exercise:
         return result
 
     def hint(self, level: int = 1) -> Hint:
-        if not 1 <= level <= len(self.hints):
+        if not (isinstance(level, int) and 1 <= level <= len(self.hints)):  # hint("2") too
             return Hint(f"There are {len(self.hints)} hints: hint(1) to hint({len(self.hints)}).")
         return Hint(f"Hint {level} of {len(self.hints)}: {self.hints[level - 1]}")
 

@@ -39,6 +39,8 @@ def check_layer_class(cls: type, cases: Sequence[Case], *, name: str | None = No
     """Build the student's layer for every case, ``case.args = (build, x)`` with
     ``build(cls)`` returning a layer, and gradient-check its backward pass on x."""
     name = name or getattr(cls, "__name__", "your layer")
+    if not cases:  # the lesson's mistake, not the student's: raised, never a PASSED on nothing
+        raise ValueError("check_layer_class: cases must hold at least one case, got none")
     for case in cases:
         build, x = case.args
         made = attempt(lambda b=build: b(cls), name)
@@ -134,6 +136,8 @@ def check_param_gradients(student: Callable[[], Any], value: Callable[[], float]
                           tol: float = 1e-7) -> CheckResult:
     """Check that ``student()`` returns, for every key of ``params``, the gradient of the scalar
     ``value()`` with respect to that (float64) array, against finite differences."""
+    if not params:  # the lesson's mistake, not the student's: raised, never a PASSED on nothing
+        raise ValueError("check_param_gradients: params must hold at least one parameter, got none")
     coarse = _not_float64(params, "the model")
     if coarse:
         return CheckResult(False, coarse)
@@ -144,7 +148,7 @@ def check_param_gradients(student: Callable[[], Any], value: Callable[[], float]
     changed = [k for k, p in params.items() if not np.array_equal(p, before[k])]
     if changed:
         return CheckResult(False, f"{name} changed the parameter {changed[0]!r} in place: compute "
-                                  "new arrays (lam * W, not W *= lam).")
+                                  "new arrays (factor * W, not W *= factor).")
     expected = {k: numerical_gradient(lambda _: value(), p) for k, p in params.items()}
     result = compare(run.value, expected, name=name, tol=tol)
     if not result:

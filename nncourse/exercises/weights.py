@@ -37,10 +37,10 @@ def _model(sizes: tuple[int, ...], seed: int, bias: float) -> Model:
 
 
 L2_CASES = (
-    Case("a 5-4-3 network whose biases are 2, lam = 0.1", (_model((5, 4, 3), 10, 2.0), 0.1)),
-    Case("the same network, lam = 0.001", (_model((5, 4, 3), 10, 2.0), 1e-3)),
-    Case("a 6-5-4-2 network, lam = 0.3", (_model((6, 5, 4, 2), 20, -1.0), 0.3)),
-    Case("a single 7-2 layer, lam = 0.5", (_model((7, 2), 30, 0.5), 0.5)),
+    Case("a 5-4-3 network whose biases are 2, weight_decay = 0.1", (_model((5, 4, 3), 10, 2.0), 0.1)),
+    Case("the same network, weight_decay = 0.001", (_model((5, 4, 3), 10, 2.0), 1e-3)),
+    Case("a 6-5-4-2 network, weight_decay = 0.3", (_model((6, 5, 4, 2), 20, -1.0), 0.3)),
+    Case("a single 7-2 layer, weight_decay = 0.5", (_model((7, 2), 30, 0.5), 0.5)),
 )
 
 
@@ -51,31 +51,35 @@ def _weights(model: Model) -> list[np.ndarray]:
 l2_penalty = Exercise("l2_penalty", lambda answer: check_function(
     answer, weights.l2_penalty, L2_CASES, name="my_l2_penalty", mistakes=(
         Mistake("the biases were penalised too: only the weight matrices (ndim 2) count.",
-                lambda model, lam: sum(0.5 * lam * np.sum(p**2) for _, p, _ in model.parameters())),
+                lambda model, weight_decay: sum(0.5 * weight_decay * np.sum(p**2)
+                                                for _, p, _ in model.parameters())),
         Mistake("this is the norm ||W||, not its square.",
-                lambda model, lam: sum(0.5 * lam * np.linalg.norm(W) for W in _weights(model))),
+                lambda model, weight_decay: sum(0.5 * weight_decay * np.linalg.norm(W)
+                                                for W in _weights(model))),
         Mistake("only the first layer's weights were counted: every weight matrix of the model "
-                "counts.", lambda model, lam: 0.5 * lam * np.sum(_weights(model)[0] ** 2)),
+                "counts.", lambda model, weight_decay: 0.5 * weight_decay * np.sum(_weights(model)[0] ** 2)),
         Mistake("absolute values make the L1 penalty; L2 squares.",
-                lambda model, lam: sum(0.5 * lam * np.sum(np.abs(W)) for W in _weights(model))),
+                lambda model, weight_decay: sum(0.5 * weight_decay * np.sum(np.abs(W))
+                                                for W in _weights(model))),
     )), hints=(
     "model.parameters() yields (name, param, grad) for every parameter; a weight matrix is the "
     "one with two dimensions.",
-    "For each weight matrix, square every entry and add them up; the penalty is lam / 2 times the "
-    "total over all weight matrices, as a single float.",
+    "For each weight matrix, square every entry and add them up; the penalty is weight_decay / 2 "
+    "times the total over all weight matrices, as a single float.",
 ))
 
 l2_gradients = Exercise("l2_gradients", lambda answer: check_function(
     answer, weights.l2_gradients, L2_CASES, name="my_l2_gradients", mistakes=(
         Mistake("the data gradient (the third item that model.parameters() yields) was added: "
                 "this is the penalty's gradient alone; the optimiser adds the two.",
-                lambda model, lam: {n: (lam * p if p.ndim > 1 else 0 * p) + g
-                                    for n, p, g in model.parameters()}),
-        Mistake("the biases got lam * b: they are not in the penalty, so their gradient is zero.",
-                lambda model, lam: {n: lam * p for n, p, _ in model.parameters()}),
+                lambda model, weight_decay: {n: (weight_decay * p if p.ndim > 1 else 0 * p) + g
+                                             for n, p, g in model.parameters()}),
+        Mistake("the biases got weight_decay * b: they are not in the penalty, so their gradient "
+                "is zero.", lambda model, weight_decay: {n: weight_decay * p
+                                                         for n, p, _ in model.parameters()}),
     )), hints=(
-    "Differentiate (lam / 2) * w^2 for a single weight w; a parameter that does not appear in the "
-    "penalty has a gradient of zero.",
+    "Differentiate (λ / 2) * w^2 for a single weight w (λ is weight_decay); a parameter that does "
+    "not appear in the penalty has a gradient of zero.",
     "Return a dict with one entry per name that model.parameters() yields, each an array shaped "
-    "like its parameter: lam times the weights for a weight matrix, zeros for a bias.",
+    "like its parameter: weight_decay times the weights for a weight matrix, zeros for a bias.",
 ))
