@@ -51,7 +51,9 @@ def sign_step(x: np.ndarray, gradient: np.ndarray, eps: float) -> np.ndarray:
     x, gradient = as_float(x, "sign_step", "x"), as_float(gradient, "sign_step", "gradient")
     check_same_shape(gradient, x, "sign_step", "gradient", "x")
     check_number(eps, "sign_step", "eps", "a number (the size of the step)")
-    return np.clip(x + eps * np.sign(gradient), 0.0, 1.0).astype(x.dtype)
+    # float(eps): a NumPy float64 (an entry of an array of epsilons) would promote a float32
+    # batch to float64, doubling every temporary; a Python float keeps the step in x's dtype
+    return np.clip(x + float(eps) * np.sign(gradient), 0.0, 1.0).astype(x.dtype, copy=False)
 
 
 def perceptron_input_gradient(W: np.ndarray, b: np.ndarray, x: np.ndarray,
@@ -123,7 +125,7 @@ def fgsm(model: Model, loss: Loss, x: np.ndarray, y: np.ndarray, eps: float) -> 
 
 
 def fgsm_accuracy(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
-                  epsilons: np.ndarray, batch_size: int = 2000) -> np.ndarray:
+                  epsilons: np.ndarray, batch_size: int = 1000) -> np.ndarray:
     """Accuracy on FGSM versions of (X, y), one figure per eps (eps = 0 is the clean accuracy).
 
     The gradient does not depend on eps, so it is computed once per batch and reused; right

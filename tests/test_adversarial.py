@@ -15,6 +15,7 @@ from nncourse.adversarial import (
     fgsm_accuracy,
     input_gradient,
     perceptron_input_gradient,
+    sign_step,
     targeted_attack,
 )
 
@@ -68,6 +69,19 @@ def test_fgsm_moves_every_pixel_by_eps_up_the_loss_and_clips():
     np.testing.assert_allclose(np.abs(x_adv - x), 0.1)
     assert loss(model(x_adv), y) > loss(model(x), y)
     assert np.all(fgsm(model, loss, x, y, 5.0) >= 0) and np.all(fgsm(model, loss, x, y, 5.0) <= 1)
+
+
+def test_sign_step_computes_in_the_dtype_of_x_even_for_a_numpy_float64_eps():
+    # fgsm_accuracy passes entries of an array of epsilons (NumPy float64 scalars): a float32
+    # batch must stay float32 all the way (half the memory), not be promoted and cast back
+    rng = np.random.default_rng(8)
+    x = rng.random((200, 30)).astype(np.float32)
+    gradient = rng.standard_normal(x.shape).astype(np.float32)
+    eps = np.linspace(0, 0.25, 11)[4]
+    in_float32 = np.clip(x + np.float32(eps) * np.sign(gradient), np.float32(0), np.float32(1))
+    out = sign_step(x, gradient, eps)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, in_float32)
 
 
 def test_fgsm_on_a_linear_model_lowers_the_true_logit_by_eps_times_l1_norm():
