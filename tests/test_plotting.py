@@ -61,7 +61,7 @@ def test_a_strip_of_small_images_fits_the_page_and_its_titles():
 def test_image_rows_labels_stay_whole_and_apart():
     x = np.zeros((10, 28 * 28))  # as in lesson 05
     fig = plotting.image_rows([x] * 4, ["class mean", "backward\nprojection", "a test image",
-                                        "its saliency_maps"], col_labels=range(10), suptitle="s")
+                                        "its saliency"], col_labels=range(10), suptitle="s")
     fig.canvas.draw()
     boxes = sorted((ax.yaxis.label.get_window_extent() for ax in fig.axes[::10]), key=lambda b: b.y0)
     assert all(low.y1 <= high.y0 for low, high in itertools.pairwise(boxes))  # none runs into the next
