@@ -82,3 +82,12 @@ def test_openblas_really_switches_kernels_on_request():
                             env=portability.environment("Prescott", "1"), capture_output=True,
                             text=True, check=True)
     assert set(json.loads(result.stdout)) <= portability.REPORTED["Prescott"]
+
+
+@pytest.mark.skipif(portability.cpu_flags() is None or "sse2" not in (portability.cpu_flags() or ()),
+                    reason="no x86 /proc/cpuinfo here")
+def test_the_oldest_core_type_is_never_skipped_on_an_x86_64_cpu():
+    """Every x86-64 CPU made since 2005 has SSE3 (Linux calls the flag 'pni'), so make
+    test-portable must run Prescott's kernels, not skip them for a flag name that does not exist."""
+    assert portability.NEEDS["Prescott"] <= portability.cpu_flags()
+    assert all(flag in portability.cpu_flags() for flag in ("sse2", "pni")), "not an x86-64 CPU?"

@@ -30,7 +30,7 @@ NEEDS = {  # the CPU flags (from /proc/cpuinfo) each OpenBLAS core type's kernel
     "Haswell": {"avx2", "fma"},
     "Sandybridge": {"avx"},
     "Nehalem": {"sse4_2"},
-    "Prescott": {"sse3"},
+    "Prescott": {"pni"},  # SSE3: Linux names it "pni" (Prescott New Instructions) in /proc/cpuinfo
 }
 # What threadpoolctl reports for a core type, where OpenBLAS's name differs from the one asked for
 REPORTED = {"Zen": {"Zen", "Haswell"}, "Cooperlake": {"Cooperlake", "SkylakeX"},
