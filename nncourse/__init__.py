@@ -18,5 +18,6 @@ package holds what the lessons need around it, one module per idea:
     adversarial lesson 06: input gradients, targeted attacks, FGSM
     widgets     the interactive explorers (ipywidgets) over the functions above
 
-It needs matplotlib, seaborn, pandas, scikit-learn and ipywidgets: the ``course`` extra.
+It needs matplotlib, pandas, scikit-learn and ipywidgets: the ``course`` extra, which also
+declares seaborn, though nothing imports it any more (plotstyle writes its style out).
 """

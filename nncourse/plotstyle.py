@@ -16,7 +16,7 @@ from typing import NoReturn
 
 import matplotlib.pyplot as plt
 import numpy as np
-import seaborn as sns
+from cycler import cycler
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
@@ -42,9 +42,31 @@ DIAGONAL_COLOUR = "0.9"
 LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
 
 
+# seaborn's "whitegrid" style in its "notebook" context, written out: importing seaborn (which
+# imports scipy and pandas) cost every lesson's kernel about 100 MB of a 2 GB Binder for these
+# few settings. The default colour map is viridis (seaborn's was its own "rocket").
+WHITEGRID = {
+    "figure.facecolor": "white", "axes.facecolor": "white", "axes.edgecolor": ".8",
+    "axes.labelcolor": ".15", "text.color": ".15", "xtick.color": ".15", "ytick.color": ".15",
+    "axes.grid": True, "grid.color": ".8", "grid.linestyle": "-", "axes.axisbelow": True,
+    "xtick.direction": "out", "ytick.direction": "out", "xtick.top": False, "ytick.right": False,
+    "xtick.bottom": False, "ytick.left": False, "lines.solid_capstyle": "round",
+    "patch.edgecolor": "w", "patch.force_edgecolor": True, "image.cmap": "viridis",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "axes.linewidth": 1.25, "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6,
+    "patch.linewidth": 1, "xtick.major.width": 1.25, "ytick.major.width": 1.25,
+    "xtick.minor.width": 1, "ytick.minor.width": 1, "xtick.major.size": 6, "ytick.major.size": 6,
+    "xtick.minor.size": 4, "ytick.minor.size": 4, "font.size": 12, "axes.labelsize": 12,
+    "axes.titlesize": 12, "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11,
+    "legend.title_fontsize": 12,
+}
+
+
 def use_course_style() -> None:
     """The course's plotting defaults: one call in each notebook's setup cell."""
-    sns.set_theme(context="notebook", style="whitegrid", palette=LINE_COLOURS)
+    plt.rcParams.update(WHITEGRID)
+    plt.rcParams["axes.prop_cycle"] = cycler(color=LINE_COLOURS)
     plt.rcParams.update({"figure.figsize": (6.4, 4.0), "figure.dpi": FIGURE_DPI,
                          "axes.titlesize": 13, "figure.titlesize": 14, "legend.fontsize": 10,
                          "image.interpolation": "nearest", "axes.grid": True})
