@@ -43,6 +43,25 @@ def test_navigation_is_generated_and_in_course_order(index):
         assert f"]({course.LESSONS[index + 1].file})" in expected
 
 
+@pytest.mark.parametrize("index", range(len(course.LESSONS)), ids=lambda i: course.LESSONS[i].stem)
+def test_every_lesson_opens_with_its_path_and_ends_with_where_next(index):
+    """Under the title: what the lesson builds on (linked), its time, what you will learn; at
+    the end: the next lesson and further reading. Generated, so never edited by hand."""
+    cells = read(LESSON_PATHS[index]).cells
+    assert cells[1].source.startswith("# "), "the title comes right after the navigation"
+    assert "lesson-path" in cells[2].metadata.get("tags", []), "run: python tools/course.py"
+    assert cells[2].source == course.lesson_path(index), "edited by hand: run python tools/course.py"
+    assert "where-next" in cells[-2].metadata.get("tags", []), "run: python tools/course.py"
+    assert cells[-2].source == course.where_next(index), "edited by hand: run python tools/course.py"
+    lesson = course.LESSONS[index]
+    earlier = {other.stem for other in course.LESSONS[:index]}
+    assert all(stem in earlier for stem, _ in lesson.builds_on), "a lesson builds on earlier ones only"
+    assert bool(lesson.builds_on) == (index > 0) and len(lesson.reading) >= 2
+    for stem, _ in lesson.builds_on:
+        assert f"({stem}.ipynb)" in cells[2].source
+    assert all(url.startswith("https://") or url.startswith("http://") for _, url, _ in lesson.reading)
+
+
 def test_index_lists_the_lessons_in_course_order():
     cells = read(NOTEBOOKS / course.INDEX).cells
     listing = [c for c in cells if "lesson-list" in c.metadata.get("tags", [])]

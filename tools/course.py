@@ -1,8 +1,11 @@
 """The course's table of contents, in one place, and the navigation generated from it.
 
 ``LESSONS`` is the order of the course. ``python tools/course.py`` rewrites, in every lesson,
-the previous / contents / next links (the cells tagged ``navigation``, first and last) and the
-Colab set-up cell (tagged ``colab``, just before the first code cell), in ``00-index.ipynb``
+the previous / contents / next links (the cells tagged ``navigation``, first and last), the
+learner's path (under the title, the cell tagged ``lesson-path``: what the lesson builds on,
+linked, its time and what you will learn; before the last navigation, the cell tagged
+``where-next``: the next lesson and further reading) and the Colab set-up cell (tagged
+``colab``, just before the first code cell), in ``00-index.ipynb``
 the lesson list (the cell tagged ``lesson-list``), and in README.md the lessons table with a
 Binder and a Colab badge per lesson. A cell whose text is already right is left as it is, with
 its outputs and execution count. tests/test_course.py fails when a link points nowhere or the
@@ -74,6 +77,10 @@ class Lesson:
     needs: str
     goal: str
     summary: str
+    # (stem of an earlier lesson, what this lesson takes from it); empty for the first lesson
+    builds_on: tuple[tuple[str, str], ...] = ()
+    # (what to read, its address, why): further reading, shown at the end of the lesson
+    reading: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def file(self) -> str:
@@ -91,41 +98,106 @@ LESSONS = [
            "Ten softmax neurons, one per digit, trained on the full MNIST by gradient ascent on "
            "the log-likelihood: softmax derived and computed stably, the update rule derived, "
            "full-batch against mini-batch training, when to stop, the images it gets most "
-           "wrong and its weights seen as pictures. A single layer already reads digits."),
+           "wrong and its weights seen as pictures. A single layer already reads digits.",
+           reading=(("Michael Nielsen, Neural Networks and Deep Learning, chapter 1",
+                     "http://neuralnetworksanddeeplearning.com/chap1.html",
+                     "the same MNIST task, with sigmoid neurons and the perceptron's history"),
+                    ("CS231n notes: linear classification", "https://cs231n.github.io/linear-classify/",
+                     "the softmax classifier as a score function and a loss"),
+                    ("Dive into Deep Learning, softmax regression",
+                     "https://d2l.ai/chapter_linear-classification/softmax-regression.html",
+                     "the same model and its log-likelihood, in d2l's notation"))),
     Lesson("02-backprop-math", "The maths of backpropagation", 75,
            "lesson 01; the chain rule",
            "where every term of the backpropagation formulas comes from, and how to check them",
            "Every term of the backpropagation formulas derived for a one-hidden-layer sigmoid "
            "network, with the intuition of each factor; a small example worked by hand and "
            "then by nnlib to the same digits; a numerical gradient check of a whole network; "
-           "squared error against cross-entropy on the 8x8 digits, measured on held-out data."),
+           "squared error against cross-entropy on the 8x8 digits, measured on held-out data.",
+           builds_on=(("01-perceptron", "softmax, the log-likelihood and its gradient"),),
+           reading=(("Michael Nielsen, chapter 2: how the backpropagation algorithm works",
+                     "http://neuralnetworksanddeeplearning.com/chap2.html",
+                     "the four equations of backpropagation, proved"),
+                    ("Matt Mazur, a step by step backpropagation example",
+                     "https://mattmazur.com/2015/03/17/a-step-by-step-backpropagation-example/",
+                     "the 2-2-2 network of this lesson, every number written out"),
+                    ("CS231n notes: backpropagation, intuitions", "https://cs231n.github.io/optimization-2/",
+                     "the chain rule as local gradients on a circuit"),
+                    ("Andrej Karpathy, micrograd", "https://github.com/karpathy/micrograd",
+                     "a scalar autograd in about a hundred lines"),
+                    ("Goodfellow, Bengio and Courville, Deep Learning, section 6.5",
+                     "https://www.deeplearningbook.org/contents/mlp.html",
+                     "back-propagation on computational graphs, in general"))),
     Lesson("03-annuli-classification", "Classifying the annuli", 60,
            "lesson 02",
            "how a hidden layer bends space, one gradient at a time",
            "A 2-H-3 network learns to separate three concentric rings. One sample traced "
            "through the forward and backward pass with every intermediate named, then the "
            "whole batch at once; decision regions as the hidden layer grows; how close it "
-           "gets to the best accuracy any classifier can reach on this data."),
+           "gets to the best accuracy any classifier can reach on this data.",
+           builds_on=(("02-backprop-math", "the backward pass of a hidden layer, and gradient checks"),),
+           reading=(("CS231n: a minimal neural network case study",
+                     "https://cs231n.github.io/neural-networks-case-study/",
+                     "a softmax classifier and a two-layer network on spirals, step by step"),
+                    ("Christopher Olah, Neural networks, manifolds, and topology",
+                     "https://colah.github.io/posts/2014-03-NN-Manifolds-Topology/",
+                     "how hidden layers bend and stretch space until classes come apart"),
+                    ("TensorFlow Playground", "https://playground.tensorflow.org/",
+                     "the same experiment in a browser, with more data sets"))),
     Lesson("04-three-vs-eight-embeddings", "3 vs 8: the embedding a network learns", 60,
            "lessons 01 and 03",
            "a network's last hidden layer is a new space where a line separates the classes",
            "A 784-100-100-2-1 network trained with the Learner and callbacks to tell 3s from "
            "8s. Its 2-D hidden layer is a new space in which one straight line separates the "
            "classes: the test set plotted there with the logistic output's probability "
-           "contours, compared with logistic regression on the raw pixels."),
+           "contours, compared with logistic regression on the raw pixels.",
+           builds_on=(("01-perceptron", "the softmax output and its log-likelihood, here with two classes"),
+                      ("03-annuli-classification", "hidden layers that make classes separable")),
+           reading=(("Michael Nielsen, chapter 3: improving the way neural networks learn",
+                     "http://neuralnetworksanddeeplearning.com/chap3.html",
+                     "cross-entropy, overfitting and regularisation"),
+                    ("Christopher Olah, Visualizing representations",
+                     "https://colah.github.io/posts/2015-01-Visualizing-Representations/",
+                     "what the hidden layers of MNIST networks look like"),
+                    ("Dive into Deep Learning, multilayer perceptrons",
+                     "https://d2l.ai/chapter_multilayer-perceptrons/mlp.html",
+                     "hidden layers, activations and their training"))),
     Lesson("05-weight-visualisation", "What the weights look at", 45,
            "lessons 01 and 02",
            "what a trained network's weights encode, and how regularisation changes them",
            "The first-layer weights of a 784-H-10 MNIST network as images, each digit's output "
            "projected back to the pixels, input-gradient saliency, and how the strength of L2 "
-           "regularisation changes both the pictures and the test accuracy."),
+           "regularisation changes both the pictures and the test accuracy.",
+           builds_on=(("01-perceptron", "weights seen as images, the softmax classifier on MNIST"),
+                      ("02-backprop-math", "the backward pass, here taken down to the pixels")),
+           reading=(("CS231n notes: visualizing what networks learn",
+                     "https://cs231n.github.io/understanding-cnn/",
+                     "weights, activations and saliency for convolutional networks"),
+                    ("Simonyan, Vedaldi and Zisserman (2013), Deep inside convolutional networks",
+                     "https://arxiv.org/abs/1312.6034", "saliency maps from the input gradient"),
+                    ("Dive into Deep Learning, weight decay",
+                     "https://d2l.ai/chapter_linear-regression/weight-decay.html",
+                     "L2 regularisation as a penalty and as weight decay"),
+                    ("Goodfellow, Bengio and Courville, Deep Learning, section 7.1",
+                     "https://www.deeplearningbook.org/contents/regularization.html",
+                     "why L2 shrinks the weights the data do not support"))),
     Lesson("06-adversarial-inputs", "Adversarial inputs", 60,
            "lessons 01 and 02",
            "the gradient that trains a network can also fool it, and how little it takes",
            "The gradient of the loss with respect to the pixels: derived for the perceptron, "
            "computed for any network. Used to turn noise into a 'digit', to push a real "
            "image into another class with a barely visible change, and in the fast gradient "
-           "sign method, against the perceptron and a multi-layer network."),
+           "sign method, against the perceptron and a multi-layer network.",
+           builds_on=(("01-perceptron", "the softmax perceptron trained on MNIST"),
+                      ("02-backprop-math", "the backward pass, here taken down to the pixels")),
+           reading=(("Goodfellow, Shlens and Szegedy (2015), Explaining and harnessing adversarial examples",
+                     "https://arxiv.org/abs/1412.6572",
+                     "the fast gradient sign method and why linear models fall"),
+                    ("Szegedy et al. (2014), Intriguing properties of neural networks",
+                     "https://arxiv.org/abs/1312.6199", "the paper that found adversarial examples"),
+                    ("CS231n notes: adversarial examples and fooling linear classifiers",
+                     "https://cs231n.github.io/understanding-cnn/",
+                     "fooling ConvNets, and why a linear score is so easy to push"))),
 ]
 
 
@@ -142,6 +214,38 @@ def navigation(i: int) -> str:
     if i + 1 < len(LESSONS):
         parts.append(_link(LESSONS[i + 1], "Next") + " &gt;")
     return " | ".join(parts)
+
+
+def _lesson(stem: str) -> Lesson:
+    return next(lesson for lesson in LESSONS if lesson.stem == stem)
+
+
+def lesson_path(i: int) -> str:
+    """The cell under lesson ``i``'s title: what it builds on (linked), its time, its goal."""
+    lesson = LESSONS[i]
+    if lesson.builds_on:
+        earlier = "; ".join(f"[{_lesson(stem).number} {_lesson(stem).title}]({_lesson(stem).file}) "
+                            f"({what})" for stem, what in lesson.builds_on)
+    else:
+        earlier = f"{lesson.needs} (this is the first lesson)"
+    return (f"> **Builds on:** {earlier}.  \n"
+            f"> **Time:** about {lesson.minutes} minutes.  \n"
+            f"> **You will learn:** {lesson.goal}.")
+
+
+def where_next(i: int) -> str:
+    """The cell before lesson ``i``'s last navigation line: the next lesson and further reading."""
+    lesson = LESSONS[i]
+    lines = ["## Where next", ""]
+    if i + 1 < len(LESSONS):
+        following = LESSONS[i + 1]
+        lines.append(f"Next, [{following.number} {following.title}]({following.file}): {following.goal}.")
+    else:
+        lines.append(f"This is the last lesson; the [contents]({INDEX}) list them all.")
+    if lesson.reading:
+        lines += ["", "Further reading:", ""]
+        lines += [f"* [{title}]({url}): {why}." for title, url, why in lesson.reading]
+    return "\n".join(lines)
 
 
 def lesson_list() -> str:
@@ -196,6 +300,22 @@ def write_navigation(path: Path, i: int) -> None:
     nbformat.write(nb, path)
 
 
+def write_path(path: Path, i: int) -> None:
+    """Replace (or add) the lesson's path cell, just under its title (the first markdown cell
+    that starts with '# '), and its where-next cell, just before the last navigation line."""
+    nb = nbformat.read(path, as_version=4)
+    cells = [c for c in nb.cells if not (_tagged(c, "lesson-path") or _tagged(c, "where-next"))]
+    title = next((j for j, c in enumerate(cells)
+                  if c.cell_type == "markdown" and c.source.startswith("# ")), None)
+    if title is None:
+        raise ValueError(f"{path.name}: no title cell ('# ...') to put the lesson's path under")
+    last = max(j for j, c in enumerate(cells) if not _tagged(c, "navigation")) + 1
+    nb.cells = [*cells[:title + 1], _markdown(lesson_path(i), "lesson-path", "lesson-path"),
+                *cells[title + 1:last], _markdown(where_next(i), "where-next", "where-next"),
+                *cells[last:]]
+    nbformat.write(nb, path)
+
+
 def write_colab_cell(path: Path) -> None:
     """Put the Colab set-up cell just before the first other code cell of a lesson (kept as
     it is, outputs included, when its text is unchanged; replaced otherwise)."""
@@ -231,6 +351,7 @@ def write_lessons(folder: Path) -> list[str]:
     for i, lesson in enumerate(LESSONS):
         if lesson.file not in missing:
             write_navigation(folder / lesson.file, i)
+            write_path(folder / lesson.file, i)
             write_colab_cell(folder / lesson.file)
     return missing
 
