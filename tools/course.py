@@ -224,7 +224,7 @@ def lesson_path(i: int) -> str:
     """The cell under lesson ``i``'s title: what it builds on (linked), its time, its goal."""
     lesson = LESSONS[i]
     if lesson.builds_on:
-        earlier = "; ".join(f"[{_lesson(stem).number} {_lesson(stem).title}]({_lesson(stem).file}) "
+        earlier = "; ".join(f"[lesson {_lesson(stem).number}, {_lesson(stem).title}]({_lesson(stem).file}) "
                             f"({what})" for stem, what in lesson.builds_on)
     else:
         earlier = f"{lesson.needs} (this is the first lesson)"
@@ -239,7 +239,8 @@ def where_next(i: int) -> str:
     lines = ["## Where next", ""]
     if i + 1 < len(LESSONS):
         following = LESSONS[i + 1]
-        lines.append(f"Next, [{following.number} {following.title}]({following.file}): {following.goal}.")
+        lines.append(f"Next, [lesson {following.number}, {following.title}]({following.file}): "
+                     f"{following.goal}.")
     else:
         lines.append(f"This is the last lesson; the [contents]({INDEX}) list them all.")
     if lesson.reading:
