@@ -3,7 +3,7 @@
 Training holds the input fixed and moves the weights down the gradient of the loss. Turn it
 around, hold the weights fixed and move the input, and the same backward pass tells how to
 change an image so that the network sees something else: ascend the loss of the true class
-(the fast gradient sign method) or descend the distance to a chosen target class (a targeted
+(the fast gradient sign method) or descend the loss of a chosen target class (a targeted
 attack). Pixels are kept in [0, 1] by clipping after every step.
 """
 
@@ -77,18 +77,20 @@ def perceptron_input_gradient(W: np.ndarray, b: np.ndarray, x: np.ndarray,
 
 
 def targeted_attack(model: Model, x_chosen: np.ndarray, target: np.ndarray, *, lam: float,
-                    lr: float = 0.3, steps: int = 200,
-                    start: np.ndarray | None = None) -> np.ndarray:
-    """Pull each image towards a target class while staying close to where it started.
+                    lr: float = 0.1, steps: int = 300, start: np.ndarray | None = None,
+                    loss: str = "cross-entropy") -> np.ndarray:
+    """Pull each image towards a target class while staying close to the chosen image.
 
-    Minimises, per sample, 1/2 ||t - y(x)||^2 + lam/2 ||x - x_chosen||^2 by projected gradient
-    descent, x <- clip(x - lr * gradient, 0, 1), from ``start`` (default: x_chosen itself).
-    ``model`` must output probabilities (end with ``Softmax``); ``target`` holds labels (N,) or
-    one-hot rows (N, C). With lam = 0 the closeness term vanishes and x may go anywhere in
-    [0, 1]^D. Starting at x_chosen can stall: where the softmax is saturated (p close to 1 for
-    one class) the squared error is flat; a faint-noise start, far from every class, is not.
-    Plain gradient descent on the penalty converges only for lr * lam < 2.
-    Shapes: x_chosen (N, D), target (N,) or (N, C), start (N, D), result (N, D).
+    Minimises, per sample, L_target(x) + lam/2 ||x - x_chosen||^2 by projected gradient descent,
+    x <- clip(x - lr * gradient, 0, 1), from ``start`` (default: x_chosen itself). ``loss`` is
+    "cross-entropy" (of the target class, on the logits: its gradient with respect to the logits
+    is p - t and never vanishes while the target is not certain) or "squared-error" (1/2 ||t - p||^2
+    on the probabilities, the historical version: the softmax Jacobian multiplies it, so it is
+    flat wherever the softmax is saturated, and an attack started at a confidently read image
+    stalls). ``model`` may output logits or end with ``Softmax``; ``target`` holds labels (N,).
+    With lam = 0 the closeness term vanishes and x may go anywhere in [0, 1]^D. Plain gradient
+    descent on the penalty converges only for lr * lam < 2.
+    Shapes: x_chosen (N, D), target (N,), start (N, D), result (N, D).
     """
     who = "targeted_attack"
     check_number(lam, who, "lam", "a number >= 0", lambda v: v >= 0)
@@ -97,17 +99,25 @@ def targeted_attack(model: Model, x_chosen: np.ndarray, target: np.ndarray, *, l
     if lr * lam >= 2:
         raise ValueError(f"{who}: need lr * lam < 2 (else the steps diverge), got lam={lam}, lr={lr}")
     check_instance(model, Model, who, "model")
+    if not isinstance(loss, str) or loss not in ("cross-entropy", "squared-error"):
+        raise ValueError(f"{who}: loss must be 'cross-entropy' or 'squared-error', got {loss!r}")
     x_chosen = as_batch(x_chosen, who, "x_chosen")
-    num_classes = model(x_chosen[:1]).shape[1]
-    if np.ndim(target) == 1:
-        t = one_hot(as_labels(target, who, "target", num_classes), num_classes, dtype=x_chosen.dtype)
+    probabilities = with_softmax(model)
+    logits = probabilities[:-1]
+    num_classes = logits(x_chosen[:1]).shape[1]
+    labels = as_labels(target, who, "target", num_classes)
+    if labels.shape != (len(x_chosen),):
+        raise ValueError(f"{who}: target must hold one label per image, shape ({len(x_chosen)},), "
+                         f"got shape {np.shape(target)}")
+    if loss == "cross-entropy":
+        attacked, objective, t = logits, CrossEntropy(), labels
     else:
-        t = as_float(target, who, "target")
-    loss = MSE()
+        attacked, objective = probabilities, MSE()
+        t = one_hot(labels, num_classes, dtype=x_chosen.dtype)
     x = (x_chosen if start is None else as_float(start, who, "start")).copy()
     check_same_shape(x, x_chosen, who, "start", "x_chosen")
     for _ in range(steps):
-        grad = input_gradient(model, loss, x, t) + lam * (x - x_chosen)
+        grad = input_gradient(attacked, objective, x, t) + lam * (x - x_chosen)
         x = np.clip(x - lr * grad, 0.0, 1.0)
     return x
 
@@ -145,6 +155,38 @@ def fgsm_accuracy(model: Model, loss: Loss, X: np.ndarray, y: np.ndarray,
     return correct / len(X)
 
 
+def transfer_accuracy(models: dict[str, Model], loss: Loss, X: np.ndarray, y: np.ndarray,
+                      eps: float, *, rng: int | np.random.Generator | None = 0,
+                      batch_size: int = 1000) -> dict[tuple[str, str], float]:
+    """Do FGSM images made with one model's gradient fool the others?
+
+    For every pair (source, reader) of ``models``: the accuracy of ``reader`` on the FGSM images
+    (size eps) made with the gradient of ``source``; and, as a control, source "random signs":
+    every pixel moved by eps with a random sign (drawn from ``rng``). Batch by batch, so that no
+    copy of the whole of X is kept. Shapes: X (N, D), y as ``loss`` expects it.
+    """
+    who = "transfer_accuracy"
+    if not isinstance(models, dict) or not models:
+        raise TypeError(f"{who}: models must be a dict of names to Models, got {type(models).__name__}")
+    for name, model in models.items():
+        check_instance(model, Model, who, f"models[{name!r}]")
+    X, y = as_pair(X, y, who)
+    check_number(eps, who, "eps", "a number >= 0", lambda v: v >= 0)
+    generator, batch_size = make_rng(rng, who), positive_int(batch_size, who, "batch_size")
+    sources = [*models, "random signs"]
+    correct = dict.fromkeys(((s, r) for s in sources for r in models), 0)
+    for xb, yb in zip(batches(X, batch_size), batches(y, batch_size), strict=True):
+        for source in sources:
+            if source == "random signs":
+                gradient = generator.choice(np.array([-1.0, 1.0], dtype=xb.dtype), size=xb.shape)
+            else:
+                gradient = input_gradient(models[source], loss, xb, yb)
+            x_adv = sign_step(xb, gradient, eps)
+            for reader, model in models.items():
+                correct[(source, reader)] += loss.count_correct(model(x_adv), yb)
+    return {pair: count / len(X) for pair, count in correct.items()}
+
+
 def attack_report(model: Model, x_chosen: np.ndarray, x_adv: np.ndarray,
                   target: np.ndarray) -> tuple[float, float]:
     """How a targeted attack did: (fraction now predicted as the target, mean L2 size
@@ -169,14 +211,12 @@ def with_softmax(model: Model) -> Model:
 
 
 def adversarial_example(model: Model, x: np.ndarray, target: int, *, method: str = "lambda",
-                        strength: float = 0.1, lr: float = 0.3, steps: int = 300,
-                        seed: int = 0) -> np.ndarray:
+                        strength: float = 0.1, lr: float = 0.1, steps: int = 300) -> np.ndarray:
     """Push one image x (D,) towards class ``target``; ``model`` ends with ``Softmax``.
 
-    method "lambda": ``targeted_attack`` with closeness weight lam = strength (larger stays
-    closer to x), started from faint noise in [0, 0.01] drawn from ``seed``: started at x itself
-    it stalls wherever the network is sure of x's class. method "epsilon": one targeted sign
-    step, x - eps * sign(dL/dx) with L the cross-entropy of the target and eps = strength
+    method "lambda": ``targeted_attack`` on the cross-entropy of the target, from x itself,
+    with closeness weight lam = strength (larger stays closer to x). method "epsilon": one
+    targeted sign step, x - eps * sign(dL/dx) with L the same cross-entropy and eps = strength
     (every pixel moves by at most eps). Shapes: x (D,) -> x_adv (D,).
     """
     check_instance(model, Model, "adversarial_example", "model")
@@ -191,8 +231,7 @@ def adversarial_example(model: Model, x: np.ndarray, target: int, *, method: str
     if not isinstance(method, str) or method not in ("lambda", "epsilon"):
         raise ValueError(f"adversarial_example: method must be 'lambda' or 'epsilon', got {method!r}")
     if method == "lambda":
-        start = make_rng(seed, "adversarial_example").uniform(0, 0.01, x.shape).astype(x.dtype)
-        return targeted_attack(model, x, target, lam=strength, lr=lr, steps=steps, start=start)[0]
+        return targeted_attack(model, x, target, lam=strength, lr=lr, steps=steps)[0]
     # method == "epsilon": one sign step down the cross-entropy of the target class
     grad = input_gradient(model[:-1], CrossEntropy(), x, target)
     return sign_step(x, grad, -strength)[0]
@@ -221,7 +260,8 @@ def plot_adversarial(model: Model, x: np.ndarray, x_adv: np.ndarray, target: int
     m = max(float(np.abs(delta).max()), 1e-12)
     for ax, image, label, cmap, limits in (
             (axes[0], x, f"original: {p.argmax()} ({100 * p.max():.0f} %)", "gray_r", (0, 1)),
-            (axes[1], delta, f"perturbation, |d| = {np.linalg.norm(delta):.2f}", "RdBu_r", (-m, m)),
+            (axes[1], delta, f"perturbation, $\\|\\Delta x\\|_2$ = {np.linalg.norm(delta):.2f}",
+             "RdBu_r", (-m, m)),
             (axes[2], x_adv, f"adversarial: {p_adv.argmax()} ({100 * p_adv.max():.0f} %)",
              "gray_r", (0, 1))):
         ax.imshow(np.reshape(image, shape), cmap=cmap, vmin=limits[0], vmax=limits[1])

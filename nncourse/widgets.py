@@ -190,7 +190,7 @@ class AdversarialExplorer(Explorer):
             "method": widgets.ToggleButtons(options=[("targeted attack (lambda)", "lambda"),
                                                      ("sign step (epsilon)", "epsilon")],
                                             value=method, description="method"),
-            "lam": widgets.FloatSlider(value=lam, min=0, max=0.5, step=0.01, description="lambda", **SLIDER),
+            "lam": widgets.FloatSlider(value=lam, min=0, max=2, step=0.05, description="lambda", **SLIDER),
             "eps": widgets.FloatSlider(value=eps, min=0, max=0.3, step=0.01, description="epsilon",
                                        **SLIDER),
         }

@@ -7,6 +7,7 @@ import pytest
 from nnlib.gradcheck import numerical_gradient, rel_error
 from nnlib.layers import Affine, ReLU, Softmax, Tanh
 from nnlib.losses import MSE, CrossEntropy
+from nnlib.metrics import accuracy
 from nnlib.model import Model
 
 from nncourse.adversarial import (
@@ -17,6 +18,7 @@ from nncourse.adversarial import (
     perceptron_input_gradient,
     sign_step,
     targeted_attack,
+    transfer_accuracy,
 )
 
 TOL = 1e-7
@@ -106,21 +108,61 @@ def test_fgsm_accuracy_starts_at_the_clean_accuracy_and_falls():
     assert acc[2] < acc[1] < 1.0
 
 
-def test_targeted_attack_reaches_the_target_and_lambda_keeps_it_close():
-    rng = np.random.default_rng(6)
+def reading_pairs(scale=4.0):
+    """A perceptron whose class c reads pixels 2c and 2c+1, so its answers can be worked out."""
     layer = Affine(6, 3, rng=0)
-    layer.params["W"][...] = 4 * np.repeat(np.eye(3), 2, axis=0)  # class c reads pixels 2c, 2c+1
-    model = Model([layer, Softmax()])
+    layer.params["W"][...] = scale * np.repeat(np.eye(3), 2, axis=0)
+    layer.params["b"][...] = 0
+    return Model([layer])
+
+
+@pytest.mark.parametrize("loss", ["cross-entropy", "squared-error"])
+def test_targeted_attack_reaches_the_target_and_lambda_keeps_it_close(loss):
+    rng = np.random.default_rng(6)
+    model = reading_pairs()
     x0 = rng.uniform(0, 1, (20, 6))
     target = (model(x0).argmax(axis=1) + 1) % 3
     start = rng.uniform(0, 0.01, x0.shape)
-    free = targeted_attack(model, x0, target, lam=0.0, lr=1.0, steps=300, start=start)
-    tied = targeted_attack(model, x0, target, lam=1.0, lr=1.0, steps=300, start=start)
+    free = targeted_attack(model, x0, target, lam=0.0, lr=1.0, steps=300, start=start, loss=loss)
+    tied = targeted_attack(model, x0, target, lam=1.0, lr=1.0, steps=300, start=start, loss=loss)
     assert free.min() >= 0 and free.max() <= 1
     ok_free, size_free = attack_report(model, x0, free, target)
     ok_tied, size_tied = attack_report(model, x0, tied, target)
     assert ok_free == 1.0
     assert ok_tied < 1.0 and size_tied < size_free
+
+
+def test_targeted_attack_from_a_confident_image_stalls_on_squared_error_not_on_cross_entropy():
+    # the image reads class 0 with p = 1 - 2e-7 (logits 16, 0, 0): the softmax is saturated, so
+    # the squared error's gradient carries a factor of about 1e-7 and 100 steps barely move it
+    model = reading_pairs(scale=8.0)
+    x0 = np.array([[1.0, 1.0, 0.0, 0.0, 0.0, 0.0]])
+    target = np.array([1])
+    by_ce = targeted_attack(model, x0, target, lam=0.1, lr=0.5, steps=100)
+    by_se = targeted_attack(model, x0, target, lam=0.1, lr=0.5, steps=100, loss="squared-error")
+    assert model(by_ce).argmax() == 1
+    assert np.abs(by_se - x0).max() < 1e-4
+
+
+def test_targeted_attack_takes_logits_or_probabilities_alike():
+    rng = np.random.default_rng(2)
+    model = Model([Affine(6, 5, rng=1), Tanh(), Affine(5, 3, rng=2)])
+    x0, target = rng.uniform(0, 1, (4, 6)), np.array([0, 1, 2, 0])
+    for loss in ("cross-entropy", "squared-error"):
+        np.testing.assert_array_equal(
+            targeted_attack(model, x0, target, lam=0.1, steps=5, loss=loss),
+            targeted_attack(Model([*model.layers, Softmax()]), x0, target, lam=0.1, steps=5, loss=loss))
+
+
+def test_targeted_attack_refuses_an_unknown_loss_and_one_hot_targets():
+    model = reading_pairs()
+    unknown = "targeted_attack: loss must be 'cross-entropy' or 'squared-error', got 'mse'"
+    with pytest.raises(ValueError, match=unknown):
+        targeted_attack(model, np.zeros((2, 6)), np.array([0, 1]), lam=0.1, loss="mse")
+    with pytest.raises(ValueError, match=r"target must be integer class labels of shape \(N,\)"):
+        targeted_attack(model, np.zeros((2, 6)), np.eye(3)[[0, 1]], lam=0.1)
+    with pytest.raises(ValueError, match=r"one label per image, shape \(2,\), got shape \(3,\)"):
+        targeted_attack(model, np.zeros((2, 6)), np.array([0, 1, 2]), lam=0.1)
 
 
 def test_targeted_attack_refuses_a_divergent_step():
@@ -147,3 +189,20 @@ def test_show_perturbations_draws_three_rows_and_checks_shapes():
     assert fig.axes[3].get_title() == "|d| = 1.00"
     with pytest.raises(ValueError, match="same shape"):
         show_perturbations(x, x[:2], shape=(2, 2))
+
+
+def test_transfer_accuracy_pairs_every_source_with_every_reader():
+    rng = np.random.default_rng(8)
+    models = {"a": Model([perceptron(1, scale=3.0)]), "b": Model([perceptron(2, scale=3.0)])}
+    X = rng.uniform(0, 1, (50, 6))
+    y = models["a"](X).argmax(axis=1)
+    table = transfer_accuracy(models, CrossEntropy(), X, y, 0.2, rng=0, batch_size=16)
+    assert set(table) == {(s, r) for s in ("a", "b", "random signs") for r in ("a", "b")}
+    for (source, reader), acc in table.items():
+        if source != "random signs":
+            x_adv = fgsm(models[source], CrossEntropy(), X, y, 0.2)
+            assert acc == accuracy(y, models[reader](x_adv).argmax(axis=1)), (source, reader)
+    assert table[("a", "a")] < table[("random signs", "a")]  # aimed beats random
+    assert table == transfer_accuracy(models, CrossEntropy(), X, y, 0.2, rng=0, batch_size=50)
+    with pytest.raises(TypeError, match="transfer_accuracy: models must be a dict"):
+        transfer_accuracy([models["a"]], CrossEntropy(), X, y, 0.2)

@@ -444,6 +444,15 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
          r"attack_report: x_adv has shape \(2, 6\) but x_chosen has shape \(8, 6\)"),
         (lambda: adversarial.attack_report(mlp(), X6, X6, Y6 - 1), ValueError,
          "attack_report: target must lie in 0 or more")],
+    ("adversarial", "transfer_accuracy"): [
+        (lambda: adversarial.transfer_accuracy({"m": Affine(6, 3)}, CrossEntropy(), X6, Y6, 0.1), TypeError,
+         r"transfer_accuracy: models\['m'\] must be a Model"),
+        (lambda: adversarial.transfer_accuracy({"m": mlp()}, CrossEntropy(), X6, Y6, -0.1), ValueError,
+         "transfer_accuracy: eps must be a number >= 0"),
+        (lambda: adversarial.transfer_accuracy({"m": mlp()}, CrossEntropy(), X6, Y6[:3], 0.1), ValueError,
+         "transfer_accuracy: "),
+        (lambda: adversarial.transfer_accuracy({"m": mlp()}, CrossEntropy(), X6, Y6, 0.1, rng="a"), TypeError,
+         "transfer_accuracy: rng must be")],
     ("adversarial", "with_softmax"): [
         (lambda: adversarial.with_softmax(Affine(2, 2)), TypeError, "with_softmax: model must be a Model")],
     ("adversarial", "adversarial_example"): [

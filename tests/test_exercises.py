@@ -271,7 +271,8 @@ def first_hints(path):
     import nbformat
 
     cells = nbformat.read(path, as_version=4).cells
-    topic = re.search(r"from nncourse\.exercises import (\w+) as exercises", cells[2].source)
+    imports = "\n".join(c.source for c in cells if c.cell_type == "code")
+    topic = re.search(r"from nncourse\.exercises import (\w+) as exercises", imports)
     found = []
     for i, cell in enumerate(cells):
         called = re.fullmatch(r"exercises\.(\w+)\.check\(\w+\)", cell.source.strip())
@@ -279,6 +280,7 @@ def first_hints(path):
             continue
         solution = next(c for c in reversed(cells[:i]) if "### BEGIN SOLUTION" in c.source)
         comment = re.search(r"# Hint: (.*?)\n\s*### BEGIN SOLUTION", solution.source, re.DOTALL)
+        assert comment, f"{path.name}: the solution cell before cell {i} has no '# Hint:' comment"
         text = " ".join(line.strip().lstrip("#").strip() for line in comment.group(1).split("\n"))
         module = importlib.import_module(f"nncourse.exercises.{topic.group(1)}")
         found.append((getattr(module, called.group(1)), text))

@@ -39,8 +39,8 @@ def _dz(W: np.ndarray, b: np.ndarray, x: np.ndarray, target: np.ndarray) -> np.n
 
 input_gradient = Exercise("input_gradient", lambda answer: check_function(
     answer, adversarial.perceptron_input_gradient, GRADIENT_CASES, name="my_input_gradient", mistakes=(
-        Mistake("the softmax Jacobian is missing: p - t is dL/dz for the cross-entropy, not for "
-                "the squared error of the probabilities.",
+        Mistake("the softmax Jacobian is missing: y_hat - t is dL/dz for the cross-entropy, not "
+                "for the squared error of the probabilities.",
                 lambda W, b, x, t: (softmax(x @ W + b) - t) @ W.T),
         Mistake("only the diagonal of the softmax Jacobian was used: every p_c depends on every "
                 "z_k, not only on z_c.",
@@ -51,10 +51,10 @@ input_gradient = Exercise("input_gradient", lambda answer: check_function(
         Mistake("dL/dz (N, C) goes back to the pixels through W^T: with W (D, C), that is dz @ W.T.",
                 lambda W, b, x, t: _dz(W, b, x, t) @ W),
     )), hints=(
-    "Three factors of the chain rule, applied from the loss backwards: dL/dp, then dp/dz (the "
-    "softmax Jacobian), then dz/dx. Each row of the batch is one sample.",
-    "dL/dz_k = sum_c g_c p_c ([c = k] - p_k) with g = p - t; for a batch, sums over c become "
-    "row sums with keepdims=True. Then dz/dx is W, transposed to reach the pixels.",
+    "Three factors of the chain rule, applied from the loss backwards: dL/dy_hat, then "
+    "dy_hat/dz (the softmax Jacobian, a C x C matrix for each sample), then dz/dx.",
+    "With g = y_hat - t, dL/dz_k = sum_c g_c y_hat_c ([c = k] - y_hat_k); for a batch, sums over "
+    "c become row sums with keepdims=True. Then dz/dx is W, transposed to reach the pixels.",
 ))
 
 
@@ -98,8 +98,8 @@ fgsm = Exercise("fgsm", lambda answer: check_function(
                 "exactly eps, up or down.",
                 lambda model, x, y, eps: np.clip(x + eps * _gradient(model, x, y), 0, 1)),
     )), hints=(
-    "To first order the loss rises by delta . gradient; if no pixel may move by more than eps, "
-    "which delta raises it most?",
+    "To first order the loss rises by dx . gradient; if no pixel may move by more than eps, "
+    "which dx raises it most?",
     "Every pixel moves by eps in the direction that raises the loss; then the image must be a valid "
     "image again (pixels in [0, 1]) of the input's dtype.",
 ))
