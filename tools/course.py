@@ -133,8 +133,9 @@ LESSONS = [
            "how a hidden layer bends space, one gradient at a time",
            "A 2-H-3 network learns to separate three concentric rings. One sample traced "
            "through the forward and backward pass with every intermediate named, then the "
-           "whole batch at once; decision regions as the hidden layer grows; how close it "
-           "gets to the best accuracy any classifier can reach on this data.",
+           "whole batch at once; decision regions as the hidden layer grows; the rings seen "
+           "in the space of three hidden units, where planes separate them; how close it gets "
+           "to the best accuracy any classifier can reach on this data.",
            builds_on=(("02-backprop-math", "the backward pass of a hidden layer, and gradient checks"),),
            reading=(("CS231n: a minimal neural network case study",
                      "https://cs231n.github.io/neural-networks-case-study/",
@@ -183,13 +184,16 @@ LESSONS = [
                      "why L2 shrinks the weights the data do not support"))),
     Lesson("06-adversarial-inputs", "Adversarial inputs", 60,
            "lessons 01 and 02",
-           "the gradient that trains a network can also fool it, and how little it takes",
+           "the gradient that trains a network can also fool it, and what it takes",
            "The gradient of the loss with respect to the pixels: derived for the perceptron, "
-           "computed for any network. Used to turn noise into a 'digit', to push a real "
-           "image into another class with a barely visible change, and in the fast gradient "
-           "sign method, against the perceptron and a multi-layer network.",
+           "computed for any network. Used to grow a class out of noise, to push real digits "
+           "into chosen classes on the cross-entropy of the target (against a linear model "
+           "the change draws the target), in the fast gradient sign method against the "
+           "perceptron and a multi-layer network, and to measure how far an attack on one "
+           "model carries over to the other.",
            builds_on=(("01-perceptron", "the softmax perceptron trained on MNIST"),
-                      ("02-backprop-math", "the backward pass, here taken down to the pixels")),
+                      ("02-backprop-math", "the backward pass, here taken down to the pixels, and "
+                       "why cross-entropy does not saturate")),
            reading=(("Goodfellow, Shlens and Szegedy (2015), Explaining and harnessing adversarial examples",
                      "https://arxiv.org/abs/1412.6572",
                      "the fast gradient sign method and why linear models fall"),
