@@ -94,6 +94,29 @@ def test_notebook_hygiene(path):
     assert nb.metadata.kernelspec.name == "python3"
 
 
+def is_assert_only(source: str) -> bool:
+    """A cell of asserts and comments only: test scaffolding, with nothing to read or show."""
+    lines = [line for line in source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return bool(lines) and lines[0].startswith("assert") and all(
+        line.startswith(("assert", " ", ")")) for line in lines)
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_assert_only_cells_are_collapsed(path):
+    """Asserts that check a figure stay out of the learner's way: folded into the cell that
+    computes, or in a cell whose source is collapsed (metadata jupyter.source_hidden)."""
+    nb = read(path)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and is_assert_only(cell.source):
+            assert cell.metadata.get("jupyter", {}).get("source_hidden"), f"{path.name} cell {i}"
+
+
+def test_assert_only_cells_are_recognised():
+    assert is_assert_only("# measured over seeds\nassert a < 1\nassert (b\n        == 2)")
+    assert not is_assert_only("x = f()\nassert x < 1")
+    assert not is_assert_only("# a comment only")
+
+
 def solution_cells(nb):
     return [i for i, c in enumerate(nb.cells)
             if c.cell_type == "code" and student_edition.BEGIN in c.source]
