@@ -222,21 +222,37 @@ def mazur_network(values: bool = True, entries: bool = True) -> Figure:
                            title="Mazur's 2-2-2 network", figsize=(7.8, 5.2))
 
 
-def backprop_chain() -> Figure:
-    """Lesson 03's network as a chain, rows being samples: the forward computations above, and
-    below what flows back, delta standing for dL/dZ (nnlib's CrossEntropy takes Z2 directly)."""
+FIGSIZE_CHAIN = (11.6, 3.6)  # both versions, with room for another matplotlib's measure of the labels
+
+
+def backprop_chain(batch: bool = True) -> Figure:
+    """Lesson 03's network as a chain, in the lesson's notation: the forward computations above,
+    and below what flows back, delta standing for dL/dZ (nnlib's CrossEntropy takes Z^(2) directly).
+
+    ``batch=True`` writes it for a batch (rows being samples: X, Z, A, the mean loss);
+    ``batch=False`` for the one sample x of lesson 03's sections 3 and 4 (x, z, a, t)."""
+    _require(isinstance(batch, bool), "backprop_chain: batch", batch, "True or False")
     d = r"\partial L / \partial "
+    if batch:
+        x, z1, a, z2, y = "X", "Z^{(1)}", "A", "Z^{(2)}", r"\hat Y"
+        loss, delta2 = r"$L = -\frac{1}{N}{\sum} T \odot \log \hat Y$", r"$= (\hat Y - T)\,/\,N$"
+        db2, db1 = r"{\sum}_n \delta^{(2)}_n", r"{\sum}_n \delta^{(1)}_n"
+        dx = rf"${d}X = \delta^{{(1)}} W^{{(1)\top}}$" "\n"
+    else:  # the input is data: nothing needs dL/dx
+        x, z1, a, z2, y = "x", "z^{(1)}", "a", "z^{(2)}", r"\hat y"
+        loss, delta2 = r"$L = -{\sum}_c\, t_c \log \hat y_c$", r"$= \hat y - t$"
+        db2, db1, dx = r"\delta^{(2)}", r"\delta^{(1)}", ""
     return chain_diagram(
-        ["$X$", "$Z_1$", "$A_1$", "$Z_2$", r"$\hat Y$", "$L$"],
-        ["$Z_1 = X W_1 + b_1$", r"$A_1 = \sigma(Z_1)$", "$Z_2 = A_1 W_2 + b_2$",
-         r"$\hat Y = \mathrm{softmax}(Z_2)$", r"$L = -\frac{1}{N}{\sum} T \odot \log \hat Y$"],
-        [(5, 3, rf"$\delta^{{(2)}} = {d}Z_2$" "\n" r"$= (\hat Y - T)\,/\,N$"),
-         (3, 2, rf"${d}A_1 = \delta^{{(2)}} W_2^\top$" "\n" rf"${d}W_2 = A_1^\top \delta^{{(2)}}$"
-                "\n" rf"${d}b_2 = {{\sum}}_n \delta^{{(2)}}_n$"),
-         (2, 1, rf"$\delta^{{(1)}} = {d}Z_1$" "\n" rf"$= {d}A_1 \odot \sigma'(Z_1)$"),
-         (1, 0, rf"${d}X = \delta^{{(1)}} W_1^\top$" "\n" rf"${d}W_1 = X^\top \delta^{{(1)}}$"
-                "\n" rf"${d}b_1 = {{\sum}}_n \delta^{{(1)}}_n$")],
-        title="Forward and backward through the 2-H-3 network", figsize=(10.8, 3.8))
+        [f"${x}$", f"${z1}$", f"${a}$", f"${z2}$", f"${y}$", "$L$"],
+        [f"${z1} = {x} W^{{(1)}} + b^{{(1)}}$", rf"${a} = \sigma({z1})$",
+         f"${z2} = {a} W^{{(2)}} + b^{{(2)}}$", rf"${y} = \mathrm{{softmax}}({z2})$", loss],
+        [(5, 3, rf"$\delta^{{(2)}} = {d}{z2}$" "\n" + delta2),
+         (3, 2, rf"${d}{a} = \delta^{{(2)}} W^{{(2)\top}}$" "\n" rf"${d}W^{{(2)}} = {a}^\top \delta^{{(2)}}$"
+                "\n" rf"${d}b^{{(2)}} = {db2}$"),
+         (2, 1, rf"$\delta^{{(1)}} = {d}{z1}$" "\n" rf"$= {d}{a} \odot {a} \odot (1 - {a})$"),
+         (1, 0, dx + rf"${d}W^{{(1)}} = {x}^\top \delta^{{(1)}}$" "\n" rf"${d}b^{{(1)}} = {db1}$")],
+        title="Forward and backward through the 2-H-3 network" + ("" if batch else ", one sample"),
+        figsize=FIGSIZE_CHAIN)
 
 
 def embedding_network() -> Figure:

@@ -83,14 +83,27 @@ def test_network_diagram_draws_any_small_network():
     assert_readable(diagrams.network_diagram([["a"], ["b", "c"]]))  # no labels at all
 
 
-def test_backprop_chain_shows_forward_steps_above_and_backward_signals_below(style):
-    fig = diagrams.backprop_chain()
+@pytest.mark.parametrize("batch", [True, False])
+def test_backprop_chain_shows_forward_steps_above_and_backward_signals_below(style, batch):
+    fig = diagrams.backprop_chain(batch)
     texts = assert_readable(fig)
-    forward = ["$Z_1 = X W_1 + b_1$", r"$A_1 = \sigma(Z_1)$", "$Z_2 = A_1 W_2 + b_2$",
-               r"$\hat Y = \mathrm{softmax}(Z_2)$"]
-    backward = [r"$= (\hat Y - T)\,/\,N$", r"\delta^{(2)} W_2^\top", r"A_1^\top \delta^{(2)}",
-                r"\odot \sigma'(Z_1)", r"X^\top \delta^{(1)}"]
-    node_y = texts["$Z_1$"].get_position()[1]
+    if batch:  # lesson 03's notation: superscripts number the layers, capitals hold a batch
+        nodes = ["$X$", "$Z^{(1)}$", "$A$", "$Z^{(2)}$", r"$\hat Y$", "$L$"]
+        forward = ["$Z^{(1)} = X W^{(1)} + b^{(1)}$", r"$A = \sigma(Z^{(1)})$",
+                   "$Z^{(2)} = A W^{(2)} + b^{(2)}$", r"$\hat Y = \mathrm{softmax}(Z^{(2)})$"]
+        backward = [r"$= (\hat Y - T)\,/\,N$", r"\delta^{(2)} W^{(2)\top}", r"A^\top \delta^{(2)}",
+                    r"\odot A \odot (1 - A)", r"X^\top \delta^{(1)}",
+                    r"\partial X = \delta^{(1)} W^{(1)\top}"]
+    else:
+        nodes = ["$x$", "$z^{(1)}$", "$a$", "$z^{(2)}$", r"$\hat y$", "$L$"]
+        forward = ["$z^{(1)} = x W^{(1)} + b^{(1)}$", r"$a = \sigma(z^{(1)})$",
+                   "$z^{(2)} = a W^{(2)} + b^{(2)}$", r"$\hat y = \mathrm{softmax}(z^{(2)})$",
+                   r"$L = -{\sum}_c\, t_c \log \hat y_c$"]
+        backward = [r"$= \hat y - t$", r"\delta^{(2)} W^{(2)\top}", r"a^\top \delta^{(2)}",
+                    r"\odot a \odot (1 - a)", r"x^\top \delta^{(1)}"]
+        assert not any(r"\partial x" in s for s in texts)  # the input is data: no gradient drawn for it
+    assert set(nodes) <= set(texts)
+    node_y = texts[nodes[1]].get_position()[1]
     for f in forward:
         assert texts[f].get_position()[1] > node_y
     for b in backward:
@@ -120,7 +133,7 @@ def test_embedding_network_shows_counts_activations_and_the_highlighted_embeddin
 def test_the_lessons_figures_have_a_fixed_size():
     # so that a lesson's stored "<Figure size ...>" output is the same on every matplotlib,
     # though each version measures the labels a little differently
-    for draw, size in ((diagrams.mazur_network, (7.8, 5.2)), (diagrams.backprop_chain, (10.8, 3.8)),
+    for draw, size in ((diagrams.mazur_network, (7.8, 5.2)), (diagrams.backprop_chain, (11.6, 3.6)),
                        (diagrams.embedding_network, (7.0, 4.6))):
         assert tuple(draw().get_size_inches()) == size
 
@@ -139,6 +152,7 @@ def test_the_lessons_figures_have_a_fixed_size():
     (lambda: diagrams.chain_diagram(["x", "y"], ["f"], [(0, 1, "g")]), "backward"),
     (lambda: diagrams.chain_diagram(["x", "y"], ["f"], [(2, 0, "g")]), "backward"),
     (lambda: diagrams.chain_diagram(["x", "y", "z"], ["f", "g"], [(2, 0, "a"), (2, 1, "b")]), "backward"),
+    (lambda: diagrams.backprop_chain("one sample"), "batch"),
     (lambda: diagrams.wide_network_diagram([784, -100, 1], ["ReLU", "sigmoid"]), "sizes"),
     (lambda: diagrams.wide_network_diagram([784, 0, 1], ["ReLU", "sigmoid"]), "sizes"),
     (lambda: diagrams.wide_network_diagram([784, 2.5, 1], ["ReLU", "sigmoid"]), "sizes"),
