@@ -172,3 +172,62 @@ def test_wrong_answer_is_rejected_and_the_mistake_named(exercise, answer, phrase
 def test_right_answer_passes(exercise, answer):
     result = getattr(exercises, exercise).check(answer)
     assert result, repr(result)
+
+
+# --- Exercise 4: predict, then run: the log-likelihood of W = 0 --------------------------------
+
+LOOKED = -2.302585
+
+
+@pytest.mark.parametrize("prediction, phrase", [
+    ("0", "sure and right every time"), ("-log 2", "two classes"), ("-10", "e^-10"),
+    ("it depends on the images", "cannot matter"), ("-2.3", "one of"), (None, "one of")])
+def test_start_prediction_wrong_answers_get_their_explanation(prediction, phrase):
+    result = exercises.start_log_likelihood.check(lambda: prediction)
+    assert result.passed is False and phrase in result.message, repr(result)
+
+
+def test_start_prediction_that_reads_the_notebook_is_refused():
+    result = exercises.start_log_likelihood.check(lambda: LOOKED)
+    assert result.passed is False and "reads `LOOKED` from the notebook" in result.message
+
+
+@pytest.mark.parametrize("prediction", ["-log 10", "-Log 10.", "  -log   10 "])
+def test_start_prediction_right_answer_passes_however_written(prediction):
+    result = exercises.start_log_likelihood.check(lambda: prediction)
+    assert result and "probability 1/10" in result.message
+
+
+def test_start_prediction_outcome_is_computed_not_assumed(monkeypatch):
+    # if the log-likelihood of W = 0 depended on the images, the check would say so
+    monkeypatch.setattr(exercises, "log_likelihood", lambda W, X, y: float(X.mean()))
+    assert exercises._start_outcome() == "it depends on the images"
+
+
+# --- Exercise 5 (open task): 87 % validation accuracy in at most 20 updates --------------------
+
+@pytest.mark.parametrize("settings, phrase", [
+    ({"lr": 0.5, "batch_size": 100, "epochs": 1}, "100 updates"),  # the lesson's settings: too many steps
+    ({"lr": 0.5, "batch_size": 3000, "epochs": 6}, "make 24 updates"),  # 4 batches an epoch, the last of 1000
+    ({"lr": 2.0, "batch_size": 10_000, "epochs": 20}, "short of 87 %"),  # measured 78.3 %
+    ({"lr": 0.01, "batch_size": 10_000, "epochs": 20}, "short of 87 %"),  # steps far too small
+    ({"lr": float("nan"), "batch_size": 2000, "epochs": 4}, "positive number"),
+    ({"lr": 10, "batch_size": 2000.0, "epochs": 4}, "whole number"),
+    ({"lr": 10, "batch_size": True, "epochs": 4}, "whole number"),
+    ({"lr": 10, "batch_size": 2000}, "exactly the keys"),
+    ((10, 2000, 4), "must be a dict"),
+    (..., "not given yet"),
+])
+def test_few_updates_rejects_what_misses_the_target_or_the_budget(settings, phrase):
+    result = exercises.few_updates.check(settings)
+    assert result.passed is False and phrase in result.message, repr(result)
+
+
+@pytest.mark.parametrize("settings", [
+    {"lr": 10, "batch_size": 2000, "epochs": 4},  # the lesson's solution: 88.2 % on every kernel tried
+    {"lr": 20.0, "batch_size": 10_000, "epochs": 20},  # full batch, 88.7 %
+    {"lr": 5, "batch_size": np.int64(1000), "epochs": 2},  # 87.9 %
+])
+def test_few_updates_accepts_settings_that_reach_the_target(settings):
+    result = exercises.few_updates.check(settings)
+    assert result, repr(result)

@@ -1,4 +1,5 @@
-"""Lesson 01's exercises: a stable softmax, one-hot vectors, the perceptron's weight update.
+"""Lesson 01's exercises: a stable softmax, one-hot vectors, the perceptron's weight update, a
+prediction of the starting log-likelihood, and an open task (87 % in at most 20 updates).
 
 In the lesson: ``exercises.softmax.check(my_softmax)``, ``exercises.softmax.hint(2)``. The
 cases cover what the lesson's own data never shows: a batch of 1, a square batch (N = C),
@@ -7,13 +8,16 @@ a class count other than 10, logits near 1000 (a naive exp overflows), float32.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 import nnlib
 
-from ..perceptron import add_bias_column, perceptron_update
+from ..perceptron import add_bias_column, log_likelihood, perceptron_update
 from .checks import check_function
-from .framework import Case, Exercise, Mistake
+from .choices import check_prediction
+from .framework import Case, CheckResult, Exercise, Mistake, attempt
 
 _rng = np.random.default_rng(101)
 
@@ -107,4 +111,105 @@ update = Exercise("update", lambda answer: check_function(
     "that gradient needs the probabilities P = softmax(X W) and the targets Y.",
     "Let the shapes guide the product: the gradient has W's shape (D+1, C) and is built from "
     "X (N, D+1) and Y - P (N, C). A mean over the batch divides by N = len(X).",
+))
+
+
+# --- Predict, then run: the log-likelihood of the starting weights -------------------------
+
+START_OPTIONS = ("0", "-log 2", "-log 10", "-10", "it depends on the images")
+
+
+def _start_outcome() -> str:
+    """The experiment: the mean log-likelihood of W = 0 on 1,000 random "images" of 784 pixels
+    and on a second, brighter batch: the same number, -log 10, whatever the images."""
+    rng = np.random.default_rng(7)
+    values = []
+    for scale in (1.0, 255.0):
+        X = add_bias_column(scale * rng.random((1000, 784)))
+        y = rng.integers(0, 10, 1000)
+        values.append(log_likelihood(np.zeros((785, 10)), X, y))
+    if np.allclose(values, -np.log(10), rtol=1e-12):
+        return "-log 10"
+    return "it depends on the images"  # never, unless log_likelihood changes
+
+
+start_log_likelihood = Exercise("start_log_likelihood", lambda answer: check_prediction(
+    answer, _start_outcome, options=START_OPTIONS, constants={"OPTIONS": START_OPTIONS},
+    explanations={
+        "0": "Zero is the log-likelihood of a model that is sure and right every time; W = 0 is "
+             "sure of nothing.",
+        "-log 2": "That would be a coin toss between two classes; there are ten.",
+        "-log 10": "With W = 0 every score is 0, so the softmax gives each of the ten classes "
+                   "probability 1/10 whatever the image, and the log-likelihood of any label is "
+                   "log(1/10) = -log 10, about -2.303.",
+        "-10": "That would mean the right "
+               "class gets e^-10, far less than the 1/10 that ten equal scores give it.",
+        "it depends on the images": "Every score is x W = 0 whatever the pixels x, so the images "
+                                    "cannot matter.",
+    }), hints=(
+    "With W = 0, what is every score z = x W, whatever the image? And what does the softmax make "
+    "of ten equal scores?",
+    "The log-likelihood of a batch is the mean of log p(right class): if every class gets the "
+    "same probability, which probability is it?",
+))
+
+
+# --- An open task: good weights in few updates ------------------------------------------------
+
+UPDATES_TARGET, UPDATES_BUDGET = 0.87, 20
+
+
+def _count_updates(n: int, batch_size: int, epochs: int) -> int:
+    return epochs * -(-n // batch_size)  # every epoch ends with a smaller batch if n % batch_size
+
+
+def _check_few_updates(settings: Any) -> CheckResult:
+    """Train the softmax perceptron from W = 0 on the first 10,000 MNIST training images with
+    ``settings`` ({"lr": ..., "batch_size": ..., "epochs": ...}) and check that at most 20
+    updates reach 87 % accuracy on 10,000 validation images (the last 10,000 of the training
+    set, never trained on)."""
+    name = "your settings"
+    if settings is None or settings is ...:
+        return CheckResult(False, f"{name} are not given yet: a dict with lr, batch_size and epochs.")
+    if not isinstance(settings, dict) or set(settings) != {"lr", "batch_size", "epochs"}:
+        return CheckResult(False, f"{name} must be a dict with exactly the keys 'lr', 'batch_size' "
+                                  f"and 'epochs', got {settings!r}.")
+    lr, batch_size, epochs = settings["lr"], settings["batch_size"], settings["epochs"]
+    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not np.isfinite(lr) or lr <= 0:
+        return CheckResult(False, f"lr must be a positive number, got {lr!r}.")
+    for key, value in (("batch_size", batch_size), ("epochs", epochs)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            return CheckResult(False, f"{key} must be a whole number >= 1, got {value!r}.")
+    from ..datasets import load_mnist, normalize_pixels
+    from ..perceptron import perceptron_run
+
+    x_train, y_train, _, _ = load_mnist()
+    n = 10_000
+    updates = _count_updates(n, batch_size, epochs)
+    if updates > UPDATES_BUDGET:
+        return CheckResult(False, f"{epochs} epoch(s) of batches of {batch_size} make {updates} "
+                                  f"updates of the weights on {n:,} images; the budget is "
+                                  f"{UPDATES_BUDGET}. Fewer, larger steps?")
+    run = attempt(lambda: perceptron_run(normalize_pixels(x_train[:n]), y_train[:n],
+                                         normalize_pixels(x_train[-n:]), y_train[-n:],
+                                         lr=float(lr), batch_size=int(batch_size),
+                                         epochs=int(epochs)), name)
+    if run.failure:
+        return CheckResult(False, run.failure)
+    reached = run.value["val_acc"][-1]
+    if not np.isfinite(reached) or reached < UPDATES_TARGET:
+        return CheckResult(False, f"{updates} updates reach {100 * reached:.1f} % validation accuracy, "
+                                  f"short of {100 * UPDATES_TARGET:.0f} %. With so few steps, each "
+                                  "one must count: how large can the learning rate be before the "
+                                  "steps overshoot?")
+    return CheckResult(True, f"at most {UPDATES_BUDGET} updates reach at least {100 * UPDATES_TARGET:.0f} % "
+                             "validation accuracy.")
+
+
+few_updates = Exercise("few_updates", _check_few_updates, hints=(
+    "Section 4's comparison, turned around: here a step is what costs. What does a large batch buy "
+    "you per step, and what does it let you do with the learning rate?",
+    "20 updates on 10,000 images: a batch of 10,000 for 20 epochs, of 2,000 for 4, of 500 for 1... "
+    "Try a few learning rates from 0.5 up to about 20 for one of them, and look at the "
+    "validation accuracy.",
 ))
