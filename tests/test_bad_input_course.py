@@ -1,8 +1,8 @@
 """The course's lesson modules attacked as the core is in test_bad_input_core.py: every public
-function of datasets, perceptron, backprop, annuli, embedding, weights and adversarial gives the
-right answer or an error that names the function and the argument, what it got and what it
-expected. First the bugs named in issue 11 (each test failed before its fix), then a table of
-bad calls that a test keeps complete.
+function of datasets, perceptron, backprop, annuli, embedding, weights, experiments and
+adversarial gives the right answer or an error that names the function and the argument, what
+it got and what it expected. First the bugs named in issue 11 (each test failed before its
+fix), then a table of bad calls that a test keeps complete.
 """
 
 import importlib
@@ -29,7 +29,7 @@ from nnlib import (
 )
 from nnlib import evaluate as nnlib_evaluate
 
-from nncourse import adversarial, annuli, backprop, datasets, embedding, perceptron, weights
+from nncourse import adversarial, annuli, backprop, datasets, embedding, experiments, perceptron, weights
 from nncourse.adversarial import (
     adversarial_example,
     fgsm,
@@ -42,7 +42,7 @@ from nncourse.datasets import normalize_pixels
 from nncourse.embedding import compare_binary, split_at
 from nncourse.perceptron import perceptron_run
 
-MODULES = (datasets, perceptron, backprop, annuli, embedding, weights, adversarial)
+MODULES = (datasets, perceptron, backprop, annuli, embedding, weights, experiments, adversarial)
 
 
 def mlp(d=6, h=5, c=3, seed=0):
@@ -357,6 +357,21 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
          r"compare_binary: y_true \(0 or 1\) must lie"),
         (lambda: compare_binary(np.array([0, 1]), {"a": np.array([[0, 1]])}), ValueError,
          "compare_binary: 'a' has|compare_binary: the predictions of 'a'")],
+    ("experiments", "ExperimentLog"): [
+        (lambda: experiments.ExperimentLog("weight_decay", ["val_acc"]), ValueError,
+         "ExperimentLog: settings must be a non-empty list of distinct names"),
+        (lambda: experiments.ExperimentLog(["weight_decay"], ["val_acc"]).add(weight_decay=0.1), ValueError,
+         r"ExperimentLog.add: expected exactly .* missing \['val_acc'\]"),
+        (lambda: experiments.ExperimentLog(["wd"], ["val_acc"]).choose_within_one_standard_error(
+            "val_acc", 10, "wd"), ValueError, "choose_within_one_standard_error: the log is empty")],
+    ("experiments", "EvaluateAtEnd"): [
+        (lambda: experiments.EvaluateAtEnd(X6, Y6[:3]), ValueError,
+         "EvaluateAtEnd: X and y must hold the same")],
+    ("experiments", "standard_error"): [
+        (lambda: experiments.standard_error(1.5, 10), ValueError,
+         r"standard_error: accuracy must be a number in \[0, 1\]"),
+        (lambda: experiments.standard_error(0.5, 0), ValueError,
+         "standard_error: n must be a positive integer")],
     ("weights", "weight_images"): [
         (lambda: weights.weight_images(mlp(), (2, 3)), TypeError,
          "weight_images: layer must be a Affine instance"),
