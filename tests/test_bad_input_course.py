@@ -29,7 +29,18 @@ from nnlib import (
 )
 from nnlib import evaluate as nnlib_evaluate
 
-from nncourse import adversarial, annuli, backprop, datasets, embedding, experiments, perceptron, weights
+from nncourse import (
+    adversarial,
+    annuli,
+    backprop,
+    datasets,
+    embedding,
+    experiments,
+    initialisation,
+    optimisation,
+    perceptron,
+    weights,
+)
 from nncourse.adversarial import (
     adversarial_example,
     fgsm,
@@ -42,7 +53,8 @@ from nncourse.datasets import normalize_pixels
 from nncourse.embedding import compare_binary, split_at
 from nncourse.perceptron import perceptron_run
 
-MODULES = (datasets, perceptron, backprop, annuli, embedding, weights, experiments, adversarial)
+MODULES = (datasets, perceptron, backprop, annuli, initialisation, embedding, weights, experiments,
+           adversarial, optimisation)
 
 
 def mlp(d=6, h=5, c=3, seed=0):
@@ -357,6 +369,60 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
          r"compare_binary: y_true \(0 or 1\) must lie"),
         (lambda: compare_binary(np.array([0, 1]), {"a": np.array([[0, 1]])}), ValueError,
          "compare_binary: 'a' has|compare_binary: the predictions of 'a'")],
+    ("embedding", "RecordOutputs"): [
+        (lambda: embedding.RecordOutputs(X6[0]), ValueError, "RecordOutputs: X must be a batch")],
+    ("embedding", "image_losses"): [
+        (lambda: embedding.image_losses(X6[:, :1], Y6[:, None]), ValueError,
+         r"image_losses: expected logits z \(N, 1\) and labels y \(N, 1\) of 0 or 1"),
+        (lambda: embedding.image_losses(X6[:, :2], X6[:, :1]), ValueError,
+         r"image_losses: y \(the targets\) has shape \(8, 1\) but y_hat"),
+        (lambda: embedding.image_losses(X6[:, :1] * np.nan, Y6[:, None] % 2), ValueError,
+         "image_losses: y_hat .* holds 8 NaN")],
+    ("optimisation", "quadratic_bowl"): [
+        (lambda: optimisation.quadratic_bowl([1.0, -2.0]), ValueError,
+         r"quadratic_bowl: curvatures must be a vector \(D,\) of positive numbers"),
+        (lambda: optimisation.quadratic_bowl("a"), TypeError, "quadratic_bowl: curvatures must hold real")],
+    ("optimisation", "descent_path"): [
+        (lambda: optimisation.descent_path(None, [1.0], 0.1), TypeError, "descent_path: gradient must be a"),
+        (lambda: optimisation.descent_path(lambda w: w, [[1.0]], 0.1), ValueError,
+         r"descent_path: w0 must be a point \(D,\)"),
+        (lambda: optimisation.descent_path(lambda w: w, [1.0], -0.1), ValueError,
+         "SGD: lr must be a positive"),
+        (lambda: optimisation.descent_path(lambda w: w, [1.0], 0.1, steps=0), ValueError,
+         "descent_path: steps must be a positive integer"),
+        (lambda: optimisation.descent_path(lambda w: w[:1], [1.0, 2.0], 0.1), ValueError,
+         r"descent_path: gradient\(w\) has shape \(1,\) but w has \(2,\)")],
+    ("optimisation", "steps_to_tolerance"): [
+        (lambda: optimisation.steps_to_tolerance(np.zeros(3), 0.1), ValueError,
+         "steps_to_tolerance: path must be a batch"),
+        (lambda: optimisation.steps_to_tolerance(np.zeros((3, 2)), 0), ValueError,
+         "steps_to_tolerance: tol must be a positive number"),
+        (lambda: optimisation.steps_to_tolerance(np.zeros((3, 2)), 0.1, minimum=[0.0]), ValueError,
+         r"steps_to_tolerance: minimum must be a point \(2,\)")],
+    ("optimisation", "plot_descent_paths"): [
+        (lambda: optimisation.plot_descent_paths("f", {"a": np.zeros((3, 2))}), TypeError,
+         "plot_descent_paths: f must be a function"),
+        (lambda: optimisation.plot_descent_paths(np.sum, [np.zeros((3, 2))]), TypeError,
+         r"plot_descent_paths: paths must be a dict"),
+        (lambda: optimisation.plot_descent_paths(np.sum, {"a": np.zeros((3, 3))}), ValueError,
+         r"plot_descent_paths: paths\['a'\] must be points of the plane \(K, 2\)"),
+        (lambda: optimisation.plot_descent_paths(np.sum, {"a": np.full((3, 2), np.inf)}), ValueError,
+         r"plot_descent_paths: paths\['a'\] holds 6 NaN or infinite"),
+        (lambda: optimisation.plot_descent_paths(np.sum, {"a": np.zeros((3, 2))}, levels=0), ValueError,
+         "plot_descent_paths: levels must be a positive integer")],
+    ("optimisation", "standardise"): [
+        (lambda: optimisation.standardise(np.ones((5, 2))), ValueError,
+         r"standardise: X_train's columns \[0, 1\] are constant"),
+        (lambda: optimisation.standardise(X6, X6[:, :2]), ValueError,
+         "standardise: others.0. has 2 columns but X_train has 6"),
+        (lambda: optimisation.standardise(X6[0]), ValueError, "standardise: X_train must be a batch")],
+    ("optimisation", "logistic_descent"): [
+        (lambda: optimisation.logistic_descent(X6, Y6[:, None], 0.1, 3), ValueError,
+         r"logistic_descent: y must be labels 0 or 1 of shape \(8, 1\)"),
+        (lambda: optimisation.logistic_descent(X6, Y6[:3, None] % 2, 0.1, 3), ValueError,
+         "logistic_descent: X and y must hold the same number"),
+        (lambda: optimisation.logistic_descent(X6, Y6[:, None] % 2, 0.1, 0), ValueError,
+         "logistic_descent: steps must be a positive integer")],
     ("experiments", "ExperimentLog"): [
         (lambda: experiments.ExperimentLog("weight_decay", ["val_acc"]), ValueError,
          "ExperimentLog: settings must be a non-empty list of distinct names"),
