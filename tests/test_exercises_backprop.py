@@ -1,5 +1,7 @@
 """Lesson 02's exercise checks (backward passes) against the wrong answers students write."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -121,3 +123,248 @@ def test_wrong_answer_is_rejected_and_the_mistake_named(exercise, backward, phra
 def test_right_answer_passes(exercise, cls):
     result = getattr(exercises, exercise).check(cls)
     assert result, repr(result)
+
+
+# --- Exercise 3: the scalar autograd, Value ------------------------------------------------------
+
+class LessonValue:
+    """The lesson's solution, with type(self) for Value so that a subclass's slip runs everywhere."""
+
+    def __init__(self, data, parents=()):
+        self.data, self.grad, self.parents = float(data), 0.0, tuple(parents)
+        self.backward_step = lambda: None
+
+    def wrap(self, other):
+        return other if isinstance(other, LessonValue) else type(self)(other)
+
+    def __add__(self, other):
+        other = self.wrap(other)
+        out = type(self)(self.data + other.data, (self, other))
+
+        def backward_step():
+            self.grad += 1.0 * out.grad
+            other.grad += 1.0 * out.grad
+
+        out.backward_step = backward_step
+        return out
+
+    def __mul__(self, other):
+        other = self.wrap(other)
+        out = type(self)(self.data * other.data, (self, other))
+
+        def backward_step():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out.backward_step = backward_step
+        return out
+
+    def __pow__(self, n):
+        out = type(self)(self.data ** n, (self,))
+
+        def backward_step():
+            self.grad += n * self.data ** (n - 1) * out.grad
+
+        out.backward_step = backward_step
+        return out
+
+    def sigmoid(self):
+        out = type(self)(sigmoid(self.data), (self,))
+
+        def backward_step():
+            self.grad += out.data * (1 - out.data) * out.grad
+
+        out.backward_step = backward_step
+        return out
+
+    def topological_order(self):
+        order, seen = [], set()
+
+        def visit(v):
+            if v not in seen:
+                seen.add(v)
+                for parent in v.parents:
+                    visit(parent)
+                order.append(v)
+
+        visit(self)
+        return order
+
+    def backward(self):
+        self.grad = 1.0
+        for v in reversed(self.topological_order()):
+            v.backward_step()
+
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __rsub__(self, other):
+        return -self + other
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+
+def with_mul_step(step):
+    """A Value whose __mul__'s backward step is step(a, b, out)."""
+
+    def __mul__(self, other):
+        other = self.wrap(other)
+        out = type(self)(self.data * other.data, (self, other))
+        out.backward_step = lambda: step(self, other, out)
+        return out
+
+    return type("Value", (LessonValue,), {"__mul__": __mul__})
+
+
+def overwrite(a, b, out):
+    a.grad = b.data * out.grad
+    b.grad = a.data * out.grad
+
+
+def no_chain_factor(a, b, out):
+    a.grad += b.data
+    b.grad += a.data
+
+
+def grad_for_data(a, b, out):  # the local derivative read off the other factor's gradient
+    a.grad += b.grad
+    b.grad += a.grad
+
+
+def grad_for_data_chained(a, b, out):
+    a.grad += b.grad * out.grad
+    b.grad += a.grad * out.grad
+
+
+def nan_step(a, b, out):
+    a.grad, b.grad = np.nan, np.nan
+
+
+class Recursive(LessonValue):
+    """backward as a recursion: every path from the root runs a shared node's step again."""
+
+    def backward(self):
+        self.grad = 1.0
+        self.walk()
+
+    def walk(self):
+        self.backward_step()
+        for parent in self.parents:
+            parent.walk()
+
+
+class ForwardOrder(LessonValue):
+    def backward(self):
+        self.grad = 1.0
+        for v in self.topological_order():  # reversed() forgotten
+            v.backward_step()
+
+
+class Unseeded(LessonValue):
+    def backward(self):
+        for v in reversed(self.topological_order()):  # self.grad = 1.0 forgotten
+            v.backward_step()
+
+
+class SigmoidSlopeAtInput(LessonValue):
+    def sigmoid(self):
+        out = type(self)(sigmoid(self.data), (self,))
+
+        def backward_step():
+            self.grad += self.data * (1 - self.data) * out.grad
+
+        out.backward_step = backward_step
+        return out
+
+
+class Kahn(LessonValue):
+    """A correct rewrite: sigmoid from math.exp, parents as a list, grad = grad + ..., and the
+    order by Kahn's algorithm (a node is run once every node that uses it has run)."""
+
+    def __init__(self, data, parents=()):
+        super().__init__(data)
+        self.parents = list(parents)
+
+    def sigmoid(self):
+        out = type(self)(1 / (1 + math.exp(-self.data)), [self])
+
+        def backward_step():
+            self.grad = self.grad + out.grad * out.data * (1 - out.data)
+
+        out.backward_step = backward_step
+        return out
+
+    def backward(self):
+        users = {}
+        for v in self.topological_order():
+            for parent in v.parents:
+                users[id(parent)] = users.get(id(parent), 0) + 1
+        self.grad, ready = 1.0, [self]
+        while ready:
+            v = ready.pop()
+            v.backward_step()
+            for parent in v.parents:
+                users[id(parent)] -= 1
+                if users[id(parent)] == 0:
+                    ready.append(parent)
+
+
+AUTOGRAD_WRONG = {
+    "= instead of += at a fan-out": (with_mul_step(overwrite), "add up: a backward step adds"),
+    "recursion that visits a shared node twice": (Recursive, "passed its gradient back twice"),
+    "the topological order not reversed": (ForwardOrder, "reversed topological order"),
+    "the chain-rule factor out.grad missing": (with_mul_step(no_chain_factor),
+                                               "multiplies it by the gradient"),
+    "the root not seeded with 1": (Unseeded, "dL/dL = 1"),
+    "a.grad += other.grad in *": (with_mul_step(grad_for_data), "local derivative"),
+    "a.grad += other.grad * out.grad in *": (with_mul_step(grad_for_data_chained), "b's value, b.data"),
+    "the sigmoid's slope at its input": (SigmoidSlopeAtInput, "out.data"),
+    "NaN gradients": (with_mul_step(nan_step), "NaN"),
+}
+
+
+@pytest.mark.parametrize("answer, phrase", AUTOGRAD_WRONG.values(), ids=AUTOGRAD_WRONG)
+def test_a_wrong_autograd_is_rejected_and_the_mistake_named(answer, phrase):
+    result = exercises.autograd.check(answer)
+    assert result.passed is False, repr(result)
+    assert phrase in result.message, repr(result)
+
+
+@pytest.mark.parametrize("answer", [exercises._Value, LessonValue, Kahn],
+                         ids=["reference", "lesson", "rewrite"])
+def test_a_right_autograd_passes(answer):
+    result = exercises.autograd.check(answer)
+    assert result, repr(result)
+
+
+def test_an_unwritten_autograd_says_so_and_a_function_is_not_a_class():
+    class Stub(LessonValue):
+        def __mul__(self, other):
+            raise NotImplementedError
+
+    assert "not written yet" in exercises.autograd.check(Stub).message
+    assert "pass your class itself" in exercises.autograd.check(lambda x: x).message
+
+
+def test_the_reference_autograd_gives_mazurs_numbers_as_nnlib_does():
+    """The check's Mazur graph against nnlib's 2-2-2 network (w1..w4 are W1 by columns)."""
+    from test_worked_example import X, Y, mazur_network
+
+    from nnlib import MSE
+
+    model, loss = mazur_network(), MSE()
+    L = loss(model(X), Y)
+    model.backward(loss.backward())
+    values = exercises._graph_values(exercises._Value, exercises._mazur)
+    W1, W2 = model.grads["affine1.W"], model.grads["affine2.W"]
+    expected = {"L": L, **{f"dL/dw{k + 1}": g for k, g in enumerate([*W1.T.ravel(), *W2.T.ravel()])},
+                "dL/db1": model.grads["affine1.b"].sum(), "dL/db2": model.grads["affine2.b"].sum()}
+    assert values == pytest.approx(expected, rel=1e-12)
+    assert values["L"] == pytest.approx(0.298371109, abs=5e-10)
