@@ -112,3 +112,23 @@ def test_right_answer_passes(exercise, answer):
 def test_a_float32_image_must_stay_float32():
     result = exercises.fgsm.check(lambda model, x, y, eps: lesson_fgsm(model, x, y, eps).astype(np.float64))
     assert not result and "dtype float64, expected float32" in result.message
+
+
+# --- Exercise 3: predict, then run: transfer -----------------------------------------------
+
+@pytest.mark.parametrize("prediction, phrase", [
+    ("not at all", "about a point"), ("as much as the MLP's own", "its own FGSM"),
+    ("a lot", "one of"), (None, "one of")])
+def test_transfer_prediction_wrong_answers_get_their_explanation(prediction, phrase):
+    result = exercises.transfer.check(lambda: prediction)
+    assert result.passed is False and phrase in result.message, repr(result)
+
+
+@pytest.mark.parametrize("prediction", ["partly", "Partly.", " partly "])
+def test_transfer_prediction_right_answer_passes(prediction):
+    assert exercises.transfer.check(lambda: prediction)
+
+
+def test_transfer_prediction_that_reads_the_notebook_is_refused():
+    result = exercises.transfer.check(lambda: perceptron)
+    assert result.passed is False and "reads `perceptron` from the notebook" in result.message

@@ -1,4 +1,5 @@
-"""Lesson 06's exercises: the input gradient of the softmax perceptron, and one FGSM step.
+"""Lesson 06's exercises: the input gradient of the softmax perceptron, one FGSM step, and a
+prediction: does an attack made on one model fool another?
 
 In the lesson: ``exercises.input_gradient.check(my_input_gradient)`` and
 ``exercises.fgsm.check(my_fgsm)``.
@@ -6,13 +7,17 @@ In the lesson: ``exercises.input_gradient.check(my_input_gradient)`` and
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 import numpy as np
 
 from nnlib import Affine, CrossEntropy, Model, ReLU, one_hot, softmax
 
 from .. import adversarial
 from .checks import check_function
-from .framework import Case, Exercise, Mistake
+from .choices import check_prediction
+from .framework import Case, CheckResult, Exercise, Mistake
 
 
 def _gradient_case(name: str, n: int, d: int, c: int, seed: int, bias: np.ndarray | None = None) -> Case:
@@ -103,3 +108,59 @@ fgsm = Exercise("fgsm", lambda answer: check_function(
     "Every pixel moves by eps in the direction that raises the loss; then the image must be a valid "
     "image again (pixels in [0, 1]) of the input's dtype.",
 ))
+
+
+# --- Predict, then run: does an attack carry over to another model? ---------------------------
+
+TRANSFER_OPTIONS = ("not at all", "partly", "as much as the MLP's own")
+
+
+@functools.cache
+def _transfer_outcome() -> str:
+    """The experiment, on models of its own: a perceptron and a 784-100-10 MLP trained for three
+    epochs on 10,000 MNIST images, and FGSM (eps = 0.1) on 2,000 test images made with the
+    perceptron's gradient, read by the MLP; against the MLP's own FGSM images and random signs.
+    Run once, then remembered."""
+    from nnlib import SGD, DataLoader, Learner, accuracy
+
+    from ..datasets import load_mnist, normalize_pixels
+
+    x_train, y_train, x_test, y_test = load_mnist()
+    X, y = normalize_pixels(x_train[:5000]), y_train[:5000]
+    X_test, y_test = normalize_pixels(x_test[:1000]), y_test[:1000]
+    rng = np.random.default_rng(0)
+    perceptron = Model([Affine(784, 10, rng=rng, dtype=np.float32)])
+    mlp = Model([Affine(784, 100, rng=rng, dtype=np.float32), ReLU(),
+                 Affine(100, 10, rng=rng, dtype=np.float32)])
+    for model, optimiser in ((perceptron, SGD(lr=0.5)), (mlp, SGD(lr=0.1, momentum=0.9))):
+        Learner(model, CrossEntropy(), optimiser, progress=False).fit(DataLoader(X, y, 100, rng=rng), 2)
+    table = adversarial.transfer_accuracy({"perceptron": perceptron, "MLP": mlp}, CrossEntropy(),
+                                          X_test, y_test, 0.1, rng=0)
+    clean = accuracy(y_test, mlp(X_test).argmax(axis=1))
+    transferred, own = clean - table[("perceptron", "MLP")], clean - table[("MLP", "MLP")]
+    if transferred < 0.05:
+        return "not at all"
+    return "partly" if transferred < own - 0.1 else "as much as the MLP's own"
+
+
+transfer = Exercise("transfer", lambda answer: _check_transfer(answer), hints=(
+    "Both models were trained on the same images to read the same digits. Would they need the same "
+    "pixels to change their minds, or each its own?",
+    "A perturbation made on the perceptron follows the perceptron's gradient exactly; the MLP's "
+    "gradient points somewhere else, though not anywhere at all. What does that make of its "
+    "effect on the MLP, compared with the MLP's own FGSM and with random signs?",
+))
+
+
+def _check_transfer(answer: Any) -> CheckResult:
+    return check_prediction(answer, _transfer_outcome, options=TRANSFER_OPTIONS,
+                            constants={"OPTIONS": TRANSFER_OPTIONS}, explanations={
+        "not at all": "It does carry over: random signs of the same size cost the MLP about a point, "
+                      "the perceptron's FGSM images a quarter of its accuracy or more.",
+        "partly": "The perceptron's perturbations take a quarter or more off the MLP's accuracy, "
+                  "while random signs of the same size cost about a point: the two models share "
+                  "some weak directions. But the MLP's own FGSM does far more damage: transfer is "
+                  "real and partial.",
+        "as much as the MLP's own": "The MLP's own gradient finds its weak directions far better: "
+                                    "its own FGSM images take it much lower than the perceptron's.",
+    })
