@@ -3,7 +3,8 @@
 A network whose last hidden layer has k units ends in a logistic regression on those k numbers.
 Cut it there: the first part (the encoder) maps an image to a point e of R^k, its embedding; the
 second part (the head) is p = sigmoid(e . w + b), whose p = 1/2 set is a line when k = 2. The
-helpers below make the data, cut the network, compute embeddings and draw them.
+helpers below make the data, cut the network, compute embeddings and draw them, and take the
+validation loss apart image by image.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from nnlib import Model, accuracy, batches, sigmoid
+from nnlib import Callback, Model, accuracy, batches, sigmoid
 from nnlib._validation import (
     as_array,
     as_batch,
     as_labels,
+    as_loss_inputs,
     check_instance,
     check_number,
     describe,
@@ -135,6 +137,28 @@ def compare_binary(y_true: np.ndarray, predictions: dict[str, np.ndarray],
                       f"{a}s called {b}": int(np.sum((y_true == 0) & (y_pred == 1))),
                       f"{b}s called {a}": int(np.sum((y_true == 1) & (y_pred == 0)))}
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+class RecordOutputs(Callback):
+    """At the end of every epoch, keep a float64 copy of the model's outputs (its logits) on X in
+    ``self.outputs``, one (N, M) array per epoch: what a loss or an accuracy is computed from."""
+
+    def __init__(self, X: np.ndarray) -> None:
+        self.X, self.outputs = as_batch(X, "RecordOutputs", "X"), []
+
+    def on_epoch_end(self, learner) -> None:
+        self.outputs.append(np.asarray(embed(learner.model, self.X), dtype=np.float64))
+
+
+def image_losses(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The binary cross-entropy of each image, -log of the probability given to its true label,
+    from the logits: max(z, 0) - z y + log(1 + exp(-|z|)), as in BCEWithLogits, whose loss is
+    their mean. Shapes: z (N, 1), y (N, 1) of 0/1 -> (N,)."""
+    z, y = as_loss_inputs(z, y, "image_losses")
+    if z.shape[1] != 1 or not np.all((y == 0) | (y == 1)):
+        raise ValueError(f"image_losses: expected logits z (N, 1) and labels y (N, 1) of 0 or 1, got "
+                         f"z {z.shape} and y with values {np.unique(y)[:5].tolist()}")
+    return (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))[:, 0]
 
 
 def _plane(prob, E: np.ndarray, y: np.ndarray, who: str) -> tuple[np.ndarray, np.ndarray]:

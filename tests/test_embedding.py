@@ -8,10 +8,12 @@ from nnlib.layers import Affine, ReLU
 from nnlib.model import Model
 
 from nncourse.embedding import (
+    RecordOutputs,
     compare_binary,
     digit_pair,
     embed,
     head_probability,
+    image_losses,
     plot_embedding,
     plot_sigmoid_surface,
     split_at,
@@ -75,3 +77,32 @@ def test_plots_mark_the_misclassified():
     assert ax.figure.axes[-1].get_ylabel() == "P(digit 8)"
     ax3 = plot_sigmoid_surface(head_probability(head), E, y, resolution=10)
     assert ax3.name == "3d"
+
+
+def test_image_losses_average_to_the_binary_cross_entropy():
+    from nnlib import BCEWithLogits
+
+    z = np.array([[-40.0], [-2.0], [0.0], [3.0], [40.0]])
+    y = np.array([[1.0], [0.0], [1.0], [1.0], [0.0]])
+    losses = image_losses(z, y)
+    assert losses.shape == (5,)
+    np.testing.assert_allclose(losses.mean(), BCEWithLogits()(z, y), rtol=1e-15)
+    # -log of the probability of the true label; a confident mistake costs about |z|
+    p_true = np.where(y[:, 0] == 1, sigmoid(z[:, 0]), 1 - sigmoid(z[:, 0]))
+    np.testing.assert_allclose(losses[1:4], -np.log(p_true[1:4]), rtol=1e-12)
+    assert losses[0] == pytest.approx(40.0) and losses[4] == pytest.approx(40.0)
+
+
+def test_record_outputs_keeps_the_logits_of_every_epoch():
+    from nnlib import SGD, BCEWithLogits, DataLoader, Learner
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((30, 6))
+    y = (X[:, :1] > 0).astype(float)
+    model = small_net()
+    record = RecordOutputs(X[:10])
+    Learner(model, BCEWithLogits(), SGD(0.1), [record], progress=False).fit(DataLoader(X, y, 10, rng=0), 3)
+    assert len(record.outputs) == 3 and record.outputs[0].shape == (10, 1)
+    assert record.outputs[-1].dtype == np.float64
+    np.testing.assert_allclose(record.outputs[-1], model(X[:10]))
+    assert not np.allclose(record.outputs[0], record.outputs[-1])  # copies, not the same array
