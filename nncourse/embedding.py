@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from nnlib import Callback, Model, accuracy, batches, sigmoid
+from nnlib import Model, accuracy, batches, sigmoid
 from nnlib._validation import (
     as_array,
     as_batch,
@@ -137,17 +137,6 @@ def compare_binary(y_true: np.ndarray, predictions: dict[str, np.ndarray],
                       f"{a}s called {b}": int(np.sum((y_true == 0) & (y_pred == 1))),
                       f"{b}s called {a}": int(np.sum((y_true == 1) & (y_pred == 0)))}
     return pd.DataFrame.from_dict(rows, orient="index")
-
-
-class RecordOutputs(Callback):
-    """At the end of every epoch, keep a float64 copy of the model's outputs (its logits) on X in
-    ``self.outputs``, one (N, M) array per epoch: what a loss or an accuracy is computed from."""
-
-    def __init__(self, X: np.ndarray) -> None:
-        self.X, self.outputs = as_batch(X, "RecordOutputs", "X"), []
-
-    def on_epoch_end(self, learner) -> None:
-        self.outputs.append(np.asarray(embed(learner.model, self.X), dtype=np.float64))
 
 
 def image_losses(z: np.ndarray, y: np.ndarray) -> np.ndarray:

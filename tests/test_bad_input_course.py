@@ -329,6 +329,38 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
         (lambda: annuli.train_playground(epochs=0), ValueError, r"Learner\.fit: epochs must be a positive")],
     ("annuli", "plot_playground"): [
         (lambda: annuli.plot_playground(None), TypeError, "plot_playground: run must be a PlaygroundRun")],
+    ("initialisation", "make_symmetric"): [
+        (lambda: initialisation.make_symmetric(mlp()[:2]), ValueError,
+         r"make_symmetric: model must have one hidden layer \(Affine, activation, Affine\)"),
+        (lambda: initialisation.make_symmetric(Affine(2, 3)), TypeError,
+         "make_symmetric: model must be a Model instance")],
+    ("initialisation", "unit_spread"): [
+        (lambda: initialisation.unit_spread(Model([Affine(2, 3, rng=0)])), ValueError,
+         "unit_spread: model must have one hidden layer"),
+        (lambda: initialisation.unit_spread("model"), TypeError, "unit_spread: model must be a Model")],
+    ("initialisation", "RecordOutputs"): [
+        (lambda: initialisation.RecordOutputs(np.full((2, 2), np.nan)), ValueError,
+         "RecordOutputs: X holds 4 NaN")],
+    ("initialisation", "deep_stack"): [
+        (lambda: initialisation.deep_stack("softmax", "he"), ValueError,
+         "deep_stack: activation must be one of"),
+        (lambda: initialisation.deep_stack("relu", -1.0), ValueError,
+         "deep_stack: scale must be 'xavier', 'he' or a positive number"),
+        (lambda: initialisation.deep_stack("relu", "he", depth=0), ValueError,
+         "deep_stack: depth must be a positive integer")],
+    ("initialisation", "activation_stds"): [
+        (lambda: initialisation.activation_stds(initialisation.deep_stack("relu", "he", depth=2, width=4,
+                                                                           rng=0), X6), ValueError,
+         r"activation_stds: X must have shape \(N, 4\) with N >= 2"),
+        (lambda: initialisation.activation_stds(Model([Affine(6, 4, rng=0), Affine(4, 3, rng=1)]), X6),
+         ValueError, r"activation_stds: model must be a stack \(Affine, activation, ..., Affine\)")],
+    ("initialisation", "weight_gradient_norms"): [
+        (lambda: initialisation.weight_gradient_norms(initialisation.deep_stack("tanh", "xavier", depth=2,
+                                                                                 width=6, rng=0), X6, Y6 + 1),
+         ValueError, r"weight_gradient_norms: y must lie in 0\.\.2 for 3 classes"),
+        (lambda: initialisation.weight_gradient_norms(initialisation.deep_stack("tanh", "xavier", depth=2,
+                                                                                 width=6, rng=0), X6, Y6[:3]),
+         ValueError, "weight_gradient_norms: X and y must hold the same number")],
     ("embedding", "digit_pair"): [
         (lambda: embedding.digit_pair(3, LABELS), ValueError,
          r"digit_pair: images must be a batch \(N, H, W\)"),
@@ -369,8 +401,6 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
          r"compare_binary: y_true \(0 or 1\) must lie"),
         (lambda: compare_binary(np.array([0, 1]), {"a": np.array([[0, 1]])}), ValueError,
          "compare_binary: 'a' has|compare_binary: the predictions of 'a'")],
-    ("embedding", "RecordOutputs"): [
-        (lambda: embedding.RecordOutputs(X6[0]), ValueError, "RecordOutputs: X must be a batch")],
     ("embedding", "image_losses"): [
         (lambda: embedding.image_losses(X6[:, :1], Y6[:, None]), ValueError,
          r"image_losses: expected logits z \(N, 1\) and labels y \(N, 1\) of 0 or 1"),

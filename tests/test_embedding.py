@@ -8,7 +8,6 @@ from nnlib.layers import Affine, ReLU
 from nnlib.model import Model
 
 from nncourse.embedding import (
-    RecordOutputs,
     compare_binary,
     digit_pair,
     embed,
@@ -92,17 +91,3 @@ def test_image_losses_average_to_the_binary_cross_entropy():
     np.testing.assert_allclose(losses[1:4], -np.log(p_true[1:4]), rtol=1e-12)
     assert losses[0] == pytest.approx(40.0) and losses[4] == pytest.approx(40.0)
 
-
-def test_record_outputs_keeps_the_logits_of_every_epoch():
-    from nnlib import SGD, BCEWithLogits, DataLoader, Learner
-
-    rng = np.random.default_rng(2)
-    X = rng.standard_normal((30, 6))
-    y = (X[:, :1] > 0).astype(float)
-    model = small_net()
-    record = RecordOutputs(X[:10])
-    Learner(model, BCEWithLogits(), SGD(0.1), [record], progress=False).fit(DataLoader(X, y, 10, rng=0), 3)
-    assert len(record.outputs) == 3 and record.outputs[0].shape == (10, 1)
-    assert record.outputs[-1].dtype == np.float64
-    np.testing.assert_allclose(record.outputs[-1], model(X[:10]))
-    assert not np.allclose(record.outputs[0], record.outputs[-1])  # copies, not the same array
