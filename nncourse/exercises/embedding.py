@@ -1,9 +1,10 @@
-"""Lesson 04's exercises: a callback that records the validation accuracy, and the shape of the
-boundary of a 3-D embedding (multiple choice). The written exercise that follows them is graded
-by its reader: no check can judge a paragraph.
+"""Lesson 04's exercises: a callback that records the validation accuracy, the shape of the
+boundary of a 3-D embedding (multiple choice), and one step of SGD with momentum written by hand.
+The written exercise that follows them is graded by its reader: no check can judge a paragraph.
 
 In the lesson: ``exercises.val_accuracy.check(ValAccuracy)`` (the class, not an instance: the
-check builds it on data of its own) and ``exercises.boundary.check(boundary_in_3d)``.
+check builds it on data of its own), ``exercises.boundary.check(boundary_in_3d)`` and
+``exercises.momentum.check(momentum_step)``.
 """
 
 from __future__ import annotations
@@ -119,4 +120,62 @@ boundary = Exercise("boundary", lambda answer: check_answer(
     "sigma(z) = 1/2 exactly when z = 0. What kind of equation in e is e . w + b = 0?",
     "In 2-D the same equation gave a line: one linear equation in two unknowns leaves one free "
     "direction. Count the free directions in 3-D.",
+))
+
+
+def _momentum_reference(W: np.ndarray, V: np.ndarray, dW: np.ndarray, lr: float, mu: float) -> dict:
+    """One step of nnlib's SGD(lr, momentum=mu) (nnlib/optim.py): V <- mu V - lr dW, W <- W + V."""
+    V_new = mu * V - lr * dW
+    return {"W": W + V_new, "V": V_new}
+
+
+def _pair(step: object) -> object:
+    """The student's (W_new, V_new) as the dict the check compares, key by key."""
+    def run(W: np.ndarray, V: np.ndarray, dW: np.ndarray, lr: float, mu: float) -> dict:
+        result = step(W, V, dW, lr, mu)
+        if not (isinstance(result, (tuple, list)) and len(result) == 2):
+            raise TypeError(f"it must return the pair (W_new, V_new), got a {type(result).__name__}")
+        return {"W": result[0], "V": result[1]}
+    return run
+
+
+def _momentum_cases() -> tuple[Case, ...]:
+    rng = np.random.default_rng(13)
+    W, dW, V = rng.standard_normal((3, 3, 2))
+    b, db, vb = rng.standard_normal((3, 4))
+    return (Case("a 3 x 2 weight matrix at rest (V = 0), lr = 0.1, mu = 0.9",
+                 (W, np.zeros_like(W), dW, 0.1, 0.9)),
+            Case("the same matrix already moving (V != 0)", (W, V, dW, 0.1, 0.9)),
+            Case("mu = 0: plain gradient descent, whatever V was", (W, V, dW, 0.05, 0.0)),
+            Case("a bias vector (4,), lr = 0.02, mu = 0.5", (b, vb, db, 0.02, 0.5)))
+
+
+momentum = Exercise("momentum", lambda answer: check_function(
+    _pair(answer), _momentum_reference, _momentum_cases(), name="momentum_step", result_name="(W_new, V_new)",
+    mistakes=(
+        Mistake("the velocity gains + lr * dW: it then points uphill, and W climbs the loss. The "
+                "gradient says where the loss grows; the step goes the other way, - lr * dW.",
+                lambda W, V, dW, lr, mu: {"W": W + mu * V + lr * dW, "V": mu * V + lr * dW}),
+        Mistake("W moved by the old velocity: the step of the lesson moves W by the new one, "
+                "V_new = mu V - lr dW, computed first.",
+                lambda W, V, dW, lr, mu: {"W": W + V, "V": mu * V - lr * dW}),
+        Mistake("this is PyTorch's convention (v <- mu v + dW, W <- W - lr v), whose velocity is "
+                "-1/lr times the lesson's: from rest it moves W the same way, but not with the "
+                "lesson's V. Keep the lesson's: V <- mu V - lr dW, W <- W + V.",
+                lambda W, V, dW, lr, mu: {"W": W - lr * (mu * V + dW), "V": mu * V + dW}),
+        Mistake("the old velocity is kept whole: without the factor mu it never decays, and "
+                "every past gradient counts for ever.",
+                lambda W, V, dW, lr, mu: {"W": W + V - lr * dW, "V": V - lr * dW}),
+        Mistake("mu multiplies the new gradient too: V_new = mu (V - lr dW). Only the old velocity "
+                "decays; the new gradient enters whole, - lr dW.",
+                lambda W, V, dW, lr, mu: {"W": W + mu * (V - lr * dW), "V": mu * (V - lr * dW)}),
+        Mistake("W - V_new: the velocity already carries the minus sign of the descent, so W <- W + V.",
+                lambda W, V, dW, lr, mu: {"W": W - (mu * V - lr * dW), "V": mu * V - lr * dW}),
+        Mistake("this is plain gradient descent: the velocity is left out of the step.",
+                lambda W, V, dW, lr, mu: {"W": W - lr * dW, "V": V}),
+    )), hints=(
+    "Two lines, in the order of the lesson's equations: first the new velocity, from the old "
+    "one and the gradient; then the weights, moved by that new velocity.",
+    "The old velocity decays by the factor mu; the gradient enters with the learning rate and "
+    "the minus sign of a descent. Return new arrays: W and V are the caller's.",
 ))
