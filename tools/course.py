@@ -150,7 +150,7 @@ LESSONS = [
                      "how hidden layers bend and stretch space until classes come apart"),
                     ("TensorFlow Playground", "https://playground.tensorflow.org/",
                      "the same experiment in a browser, with more data sets"))),
-    Lesson("04-three-vs-eight-embeddings", "3 vs 8: the embedding a network learns", 75,
+    Lesson("04-three-vs-eight-embeddings", "3 vs 8: the embedding a network learns", 80,
            "lessons 01 and 03",
            "a network's last hidden layer is a new space where a line separates the classes",
            "A 784-100-100-2-1 network, drawn, trained with the Learner and callbacks to tell 3s "
