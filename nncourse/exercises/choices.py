@@ -86,11 +86,14 @@ def check_answer(answer: Callable[[], Any], correct: Any, *, name: str = "your a
 def check_prediction(predict: Callable[[], Any], outcome: Callable[[], Any], *,
                      options: Sequence[Any], explanations: Mapping[Any, str],
                      constants: Mapping[str, Any] | None = None,
+                     values: Mapping[Any, float] | None = None,
                      name: str = "your prediction") -> CheckResult:
     """Check a prediction made before an experiment: ``predict()`` runs first, and sees only
     Python's builtins, ``np`` and ``constants`` (it cannot read the experiment's results from
     the notebook); then ``outcome()`` runs the experiment and returns the right option.
-    ``explanations`` says, for every option, what the experiment shows about it."""
+    ``explanations`` says, for every option, what the experiment shows about it. ``values``
+    gives the number that an option stands for ("-log 10": -2.3026), so that a prediction
+    given as a number (-np.log(10), or -2.3 rounded to two digits) is the option of that value."""
     sealed = _sealed(predict, {"np": np, **(constants or {})})
     run = attempt(sealed, name)
     if run.failure and "NameError" in run.failure:
@@ -101,10 +104,25 @@ def check_prediction(predict: Callable[[], Any], outcome: Callable[[], Any], *,
                                   "without looking at any result.")
     if run.failure:
         return CheckResult(False, run.failure)
+    answer = _option_of_value(run.value, values or {})
     correct = outcome()
     wrong = {o: text for o, text in explanations.items() if _key(o, correct) != _key(correct, correct)}
-    return check_choice(run.value, correct, name=name, options=options, wrong=wrong,
+    return check_choice(answer, correct, name=name, options=options, wrong=wrong,
                         explanation=explanations.get(correct, ""))
+
+
+def _option_of_value(answer: Any, values: Mapping[Any, float]) -> Any:
+    """The option whose value ``answer`` is, to within 1 % (a number rounded to two digits);
+    ``answer`` itself if it is not a finite number (or a string of one) or matches no option's
+    value."""
+    try:
+        number = float(answer) if not isinstance(answer, bool) else np.nan
+    except (TypeError, ValueError):
+        return answer
+    for option, value in values.items():
+        if abs(number - value) <= 0.01 * abs(value) + 1e-12:  # False for NaN
+            return option
+    return answer
 
 
 def _sealed(function: Callable[[], Any], names: Mapping[str, Any]) -> Callable[[], Any]:

@@ -135,6 +135,7 @@ def _start_outcome() -> str:
 
 start_log_likelihood = Exercise("start_log_likelihood", lambda answer: check_prediction(
     answer, _start_outcome, options=START_OPTIONS, constants={"OPTIONS": START_OPTIONS},
+    values={"0": 0.0, "-log 2": -np.log(2), "-log 10": -np.log(10), "-10": -10.0},
     explanations={
         "0": "Zero is the log-likelihood of a model that is sure and right every time; W = 0 is "
              "sure of nothing.",
