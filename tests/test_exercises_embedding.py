@@ -1,10 +1,11 @@
 """Lesson 04's exercise checks against the wrong answers students write: a callback that
-records the validation accuracy, and the shape of a 3-D embedding's boundary."""
+records the validation accuracy, the shape of a 3-D embedding's boundary, one step of momentum,
+and the gradient of the binary cross-entropy with respect to the logits."""
 
 import numpy as np
 import pytest
 
-from nnlib import SGD, Affine, Callback, Model, evaluate
+from nnlib import SGD, Affine, BCEWithLogits, Callback, Model, evaluate, sigmoid
 
 from nncourse.exercises import embedding as exercises
 
@@ -75,6 +76,26 @@ def momentum_in_place(W, V, dW, lr, mu):
     return W, V
 
 
+def bce_solution(z, t):  # the lesson's
+    return (sigmoid(z) - t) / len(z)
+
+
+def bce_expanded(z, t):  # the two terms of the derivation, not yet simplified; sigma via tanh
+    p = 0.5 * (1 + np.tanh(z / 2))
+    return -(t * (1 - p) - (1 - t) * p) / z.shape[0]
+
+
+def bce_in_place(z, t):
+    z[...] = sigmoid(z)
+    z -= t
+    z /= len(z)
+    return z
+
+
+def naive_sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
 WRONG = {
     "val_accuracy": {
         "reads the notebook's X_val": (callback(reads_globals), "does it use its arguments"),
@@ -108,6 +129,28 @@ WRONG = {
         "lr and mu swapped": (lambda W, V, dW, lr, mu: momentum_solution(W, V, dW, mu, lr), "is wrong at"),
         "not written": (lambda W, V, dW, lr, mu: exec("raise NotImplementedError"), "not written yet"),
     },
+    "bce_gradient": {
+        "no 1/N": (lambda z, t: sigmoid(z) - t, "the 1/N of the mean is missing"),
+        "t - p": (lambda z, t: (t - sigmoid(z)) / len(z), "the sign is flipped"),
+        "MSE's factor sigma(1 - sigma) left over": (
+            lambda z, t: (sigmoid(z) - t) * sigmoid(z) * (1 - sigmoid(z)) / len(z),
+            "chain rule of the squared error"),
+        "divided by sigma(1 - sigma)": (
+            lambda z, t: (sigmoid(z) - t) / (sigmoid(z) * (1 - sigmoid(z))) / len(z), "this is dL/dp"),
+        "z taken as probabilities": (lambda z, t: (z - t) / len(z), "logits, not probabilities"),
+        "shape (N,)": (lambda z, t: ((sigmoid(z) - t) / len(z)).ravel(), "it has shape (N,)"),
+        "np.mean, one number": (lambda z, t: np.mean(sigmoid(z) - t), "collapsed the N entries"),
+        "mean over axis 0": (lambda z, t: (sigmoid(z) - t).mean(axis=0), "collapsed the N entries"),
+        "t.ravel(): (N, N)": (lambda z, t: (sigmoid(z) - t.ravel()) / len(z), "(N, N) array"),
+        "z.ravel(): (N, N)": (lambda z, t: (sigmoid(z.ravel()) - t) / len(z), "(N, N) array"),
+        "divides by the lesson's batch of 50": (lambda z, t: (sigmoid(z) - t) / 50, "divide by 50"),
+        "in place": (bce_in_place, "changed its argument `z` in place"),
+        "naive sigmoid": (lambda z, t: (naive_sigmoid(z) - t) / len(z), "nnlib's sigmoid"),
+        "exp(z) / (1 + exp(z))": (lambda z, t: (np.exp(z) / (1 + np.exp(z)) - t) / len(z),
+                                  "NaN or infinite"),
+        "NaN": (lambda z, t: bce_solution(z, t) * np.nan, "NaN or infinite"),
+        "not written": (lambda z, t: exec("raise NotImplementedError"), "not written yet"),
+    },
 }
 
 RIGHT = {
@@ -115,6 +158,7 @@ RIGHT = {
     "boundary": {"a plane": lambda: "a plane", "plane": lambda: "plane", "A plane": lambda: "A plane",
                  "a hyperplane": lambda: "a hyperplane", "'  A  Plane. '": lambda: "  A  Plane. "},
     "momentum": {"the lesson's solution": momentum_solution, "expanded, as a list": momentum_expanded},
+    "bce_gradient": {"the lesson's solution": bce_solution, "expanded, sigma via tanh": bce_expanded},
 }
 
 
@@ -153,3 +197,21 @@ def test_the_momentum_reference_is_a_step_of_nnlibs_sgd():
         step = exercises._momentum_reference(W, V, dW, 0.1, 0.9)
         W, V = step["W"], step["V"]
         np.testing.assert_allclose(layer.params["W"], W, rtol=1e-13)
+
+
+def test_a_naive_sigmoid_is_named_and_nnlibs_offered():
+    result = exercises.bce_gradient.check(lambda z, t: (naive_sigmoid(z) - t) / len(z))
+    assert "overflow" in result.message and "write sigma(z) as sigmoid(z)" in result.message
+
+
+def test_the_bce_reference_is_the_gradient_of_nnlibs_loss():
+    """On every case, a centred difference of BCEWithLogits' forward agrees with the reference."""
+    for case in exercises._bce_cases():
+        z, t = case.args
+        loss, eps = BCEWithLogits(), 1e-6
+        numerical = np.zeros_like(z)
+        for i in range(len(z)):
+            step = np.zeros_like(z)
+            step[i] = eps
+            numerical[i] = (loss(z + step, t) - loss(z - step, t)) / (2 * eps)
+        np.testing.assert_allclose(exercises._bce_reference(z, t), numerical, atol=1e-7)

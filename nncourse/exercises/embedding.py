@@ -1,10 +1,12 @@
 """Lesson 04's exercises: a callback that records the validation accuracy, the shape of the
-boundary of a 3-D embedding (multiple choice), and one step of SGD with momentum written by hand.
-The written exercise that follows them is graded by its reader: no check can judge a paragraph.
+boundary of a 3-D embedding (multiple choice), one step of SGD with momentum written by hand,
+and the gradient of the binary cross-entropy with respect to the logits, derived on paper.
+The written exercise that follows the 3-D embedding is for its reader: no check can judge a
+paragraph (NOT CHECKED).
 
 In the lesson: ``exercises.val_accuracy.check(ValAccuracy)`` (the class, not an instance: the
-check builds it on data of its own), ``exercises.boundary.check(boundary_in_3d)`` and
-``exercises.momentum.check(momentum_step)``.
+check builds it on data of its own), ``exercises.boundary.check(boundary_in_3d)``,
+``exercises.momentum.check(momentum_step)`` and ``exercises.bce_gradient.check(bce_logit_gradient)``.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from nnlib import (
     Learner,
     Model,
     evaluate,
+    sigmoid,
 )
 
 from .checks import check_function
 from .choices import check_answer
-from .framework import Case, Exercise, Mistake
+from .framework import Case, CheckResult, Exercise, Mistake
 
 FEATURES = 8
 
@@ -178,4 +181,77 @@ momentum = Exercise("momentum", lambda answer: check_function(
     "one and the gradient; then the weights, moved by that new velocity.",
     "The old velocity decays by the factor mu; the gradient enters with the learning rate and "
     "the minus sign of a descent. Return new arrays: W and V are the caller's.",
+))
+
+
+def _bce_reference(z: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """dL/dz as nnlib computes it: BCEWithLogits' backward after its forward on (z, t)."""
+    loss = BCEWithLogits()
+    loss(z, t)
+    return loss.backward()
+
+
+def _bce_cases() -> tuple[Case, ...]:
+    rng = np.random.default_rng(404)
+    z8, z13 = 3 * rng.standard_normal((8, 1)), 3 * rng.standard_normal((13, 1))
+    t8 = np.array([[1.0], [0.0], [0.0], [1.0], [1.0], [0.0], [1.0], [0.0]])
+    t13 = (rng.random((13, 1)) < 0.5).astype(np.float64)
+    large = np.array([[1000.0], [-1000.0], [1000.0], [-1000.0], [40.0], [-40.0]])
+    return (Case("8 logits (N, 1) and their 0/1 targets", (z8, t8), n=8),
+            Case("a batch of 1", (np.array([[0.7]]), np.array([[0.0]])), n=1),
+            Case("13 logits (another N than the lesson's)", (z13, t13), n=13),
+            Case("logits of 1000, -1000, 40 and -40, confidently right and confidently wrong",
+                 (large, np.array([[1.0], [0.0], [0.0], [1.0], [0.0], [1.0]])), n=6))
+
+
+_A_REDUCTION = ("the mean over the batch collapsed the N entries into one number: in L the mean "
+                "becomes a factor 1/N on each term, and dL/dz keeps one entry per logit, the shape "
+                "of z, (N, 1).")
+_ALL_PAIRS = ("it is an (N, N) array: an (N, 1) column minus an (N,) vector broadcasts to every "
+              "pair of rows. Keep z, t and the result all (N, 1).")
+
+BCE_MISTAKES = (
+    Mistake("the 1/N of the mean is missing: L averages over the N logits, so each entry of dL/dz "
+            "carries a factor 1/N (dividing by z.shape[1], which is 1, divides by nothing).",
+            lambda z, t: sigmoid(z) - t),
+    Mistake("the sign is flipped: this is the gradient of the mean log-likelihood, which training "
+            "climbs; L is minus it, and a descent step along this would climb the loss.",
+            lambda z, t: (t - sigmoid(z)) / len(z)),
+    Mistake("the factor sigma(z)(1 - sigma(z)) is left over: that is the chain rule of the squared "
+            "error (sigma(z) - t)^2 / 2 through a sigmoid. With the cross-entropy, the derivative of "
+            "each log divides by sigma(z) or by 1 - sigma(z): redo step 2 and look for what cancels.",
+            lambda z, t: (sigmoid(z) - t) * sigmoid(z) * (1 - sigmoid(z)) / len(z)),
+    Mistake("this is dL/dp, the gradient with respect to the probability p = sigma(z) (what nnlib's "
+            "BCE, on probabilities, returns): dL/dz takes one more factor of the chain rule, "
+            "dp/dz = sigma(z)(1 - sigma(z)).",
+            lambda z, t: (sigmoid(z) - t) / (sigmoid(z) * (1 - sigmoid(z))) / len(z)),
+    Mistake("z holds logits, not probabilities: the formula you derived is in terms of sigma(z), "
+            "and here z itself stands where sigma(z) should (a logit of 2 is a probability of 0.88).",
+            lambda z, t: (z - t) / len(z)),
+    Mistake("it has shape (N,): dL/dz has the shape of z, (N, 1), one entry per logit, which the "
+            "head's backward multiplies by its weights.",
+            lambda z, t: ((sigmoid(z) - t) / len(z))[:, 0]),
+    Mistake(_A_REDUCTION, lambda z, t: float(np.mean(sigmoid(z) - t))),
+    Mistake(_A_REDUCTION, lambda z, t: np.mean(sigmoid(z) - t, axis=0)),
+    Mistake(_ALL_PAIRS, lambda z, t: (sigmoid(z) - t[:, 0]) / len(z)),
+    Mistake(_ALL_PAIRS, lambda z, t: (sigmoid(z[:, 0]) - t) / len(z)),
+)
+
+
+def _check_bce_gradient(answer: object) -> CheckResult:
+    result = check_function(answer, _bce_reference, _bce_cases(), name="bce_logit_gradient",
+                            result_name="dL/dz", mistakes=BCE_MISTAKES)
+    if result.passed is False and "overflow" in result.message:
+        return CheckResult(False, f"{result.message} nnlib's sigmoid (imported in the lesson's setup "
+                                  "cell) is such a form: write sigma(z) as sigmoid(z) rather than "
+                                  "with np.exp, which overflows for a logit of 1000 or -1000.")
+    return result
+
+
+bce_gradient = Exercise("bce_gradient", _check_bce_gradient, hints=(
+    "Take one term, -[t log sigma(z) + (1 - t) log(1 - sigma(z))], and differentiate each log with "
+    "the chain rule, using sigma'(z) = sigma(z)(1 - sigma(z)); z_n appears in its own term only.",
+    "The derivative of log sigma(z) is sigma'(z) / sigma(z): one factor of sigma' cancels against "
+    "the denominator. Do the same for log(1 - sigma(z)), then expand the two terms: the products "
+    "of t and sigma(z) cancel. Keep the 1/N of the mean, and compute sigma with nnlib's sigmoid.",
 ))
