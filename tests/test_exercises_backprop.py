@@ -1,6 +1,7 @@
 """Lesson 02's exercise checks (backward passes) against the wrong answers students write."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from nnlib import Affine, Layer, Sigmoid, sigmoid
 
 from nncourse.exercises import backprop as exercises
+from nncourse.exercises.backprop import AffineTanh
 
 
 def sigmoid_layer(backward):
@@ -60,7 +62,7 @@ def only_w(self, dout):
     self.grads["W"] = self.x.T @ dout
 
 
-WRONG = {
+LAYER_WRONG = {  # exercise: {label: (backward written by a student, phrase of the message)}
     "sigmoid_backward": {
         "dout * y": (lambda self, dout: dout * self.out, "not times its slope"),
         "no dout": (lambda self, dout: self.out * (1 - self.out), "does not depend on dout"),
@@ -88,7 +90,7 @@ WRONG = {
     },
 }
 
-RIGHT = {
+LAYER_RIGHT = {
     "sigmoid_backward": {
         "reference": Sigmoid,
         "the lesson's solution": sigmoid_layer(lambda self, dout: dout * self.out * (1 - self.out)),
@@ -106,23 +108,6 @@ RIGHT = {
 
 def student_class(exercise, backward):
     return (sigmoid_layer if exercise == "sigmoid_backward" else affine_layer)(backward)
-
-
-@pytest.mark.parametrize("exercise, backward, phrase", [
-    pytest.param(e, answer, phrase, id=f"{e}: {label}")
-    for e, wrongs in WRONG.items() for label, (answer, phrase) in wrongs.items()])
-def test_wrong_answer_is_rejected_and_the_mistake_named(exercise, backward, phrase):
-    result = getattr(exercises, exercise).check(student_class(exercise, backward))
-    assert result.passed is False, repr(result)
-    assert phrase in result.message, repr(result)
-
-
-@pytest.mark.parametrize("exercise, cls", [
-    pytest.param(e, answer, id=f"{e}: {label}")
-    for e, rights in RIGHT.items() for label, answer in rights.items()])
-def test_right_answer_passes(exercise, cls):
-    result = getattr(exercises, exercise).check(cls)
-    assert result, repr(result)
 
 
 # --- Exercise 3: the scalar autograd, Value ------------------------------------------------------
@@ -330,20 +315,6 @@ AUTOGRAD_WRONG = {
 }
 
 
-@pytest.mark.parametrize("answer, phrase", AUTOGRAD_WRONG.values(), ids=AUTOGRAD_WRONG)
-def test_a_wrong_autograd_is_rejected_and_the_mistake_named(answer, phrase):
-    result = exercises.autograd.check(answer)
-    assert result.passed is False, repr(result)
-    assert phrase in result.message, repr(result)
-
-
-@pytest.mark.parametrize("answer", [exercises._Value, LessonValue, Kahn],
-                         ids=["reference", "lesson", "rewrite"])
-def test_a_right_autograd_passes(answer):
-    result = exercises.autograd.check(answer)
-    assert result, repr(result)
-
-
 def test_an_unwritten_autograd_says_so_and_a_function_is_not_a_class():
     class Stub(LessonValue):
         def __mul__(self, other):
@@ -368,3 +339,147 @@ def test_the_reference_autograd_gives_mazurs_numbers_as_nnlib_does():
                 "dL/db1": model.grads["affine1.b"].sum(), "dL/db2": model.grads["affine2.b"].sum()}
     assert values == pytest.approx(expected, rel=1e-12)
     assert values["L"] == pytest.approx(0.298371109, abs=5e-10)
+
+
+# --- Exercise 4: find the bug in AffineTanh's backward, then fix it ---------------------------------
+
+def test_the_lessons_affine_tanh_is_the_checks_and_only_its_dx_is_wrong():
+    """The lesson shows its AffineTanh in full; exercises.find_the_bug's answer is about that one."""
+    import nbformat
+
+    from nnlib import check_layer
+
+    path = Path(__file__).parents[1] / "notebooks" / "02-backprop-math.ipynb"
+    (source,) = [c.source for c in nbformat.read(path, as_version=4).cells
+                 if c.cell_type == "code" and c.source.startswith("class AffineTanh(")]
+    namespace = {"np": np, "Affine": Affine}
+    exec(source, namespace)
+    x = np.random.default_rng(5).standard_normal((4, 3))
+    for cls in (namespace["AffineTanh"], AffineTanh):
+        errors = check_layer(cls(3, 2, rng=0), x)
+        assert errors["x"] > 1e-2 and errors["W"] < 1e-8 and errors["b"] < 1e-8, errors
+
+
+def tanh_fix(dx=lambda self, dz: dz @ self.params["W"].T, slope=lambda y: 1 - y**2, grads=None):
+    """AffineTanh with backward rewritten by a student: dz = dout * slope(Y), then dx(self, dz)."""
+
+    def backward(self, dout):
+        dz = dout * slope(self.out)
+        if grads is None:
+            self.grads["W"], self.grads["b"] = self.x.T @ dz, dz.sum(axis=0)
+        else:
+            grads(self, dz)
+        return dx(self, dz)
+
+    return type("FixedAffineTanh", (AffineTanh,), {"backward": backward})
+
+
+class SlopeInPlace(AffineTanh):
+    def backward(self, dout):
+        dout *= 1 - self.out**2  # right numbers, but dout belongs to the layer above
+        self.grads["W"], self.grads["b"] = self.x.T @ dout, dout.sum(axis=0)
+        return dout @ self.params["W"].T
+
+
+class LinearForward(AffineTanh):
+    """A "fix" that changes forward to suit the buggy backward: consistent, and not AffineTanh."""
+
+    def forward(self, x):
+        self.x, self.out = x, x @ self.params["W"] + self.params["b"]
+        return self.out
+
+    def backward(self, dout):
+        self.grads["W"], self.grads["b"] = self.x.T @ dout, dout.sum(axis=0)
+        return dout @ self.params["W"].T
+
+
+class Rewrite(Affine):
+    """A correct rewrite from scratch: its own forward cache, tanh's slope as (1 - y)(1 + y),
+    einsum for the products."""
+
+    def forward(self, x):
+        self.cache = (x, np.tanh(x @ self.params["W"] + self.params["b"]))
+        return self.cache[1]
+
+    def backward(self, dout):
+        x, y = self.cache
+        dz = dout * (1 - y) * (1 + y)
+        self.grads["W"] = np.einsum("nd,nm->dm", x, dz)
+        self.grads["b"] = np.einsum("nm->m", dz)
+        return np.einsum("nm,dm->nd", dz, self.params["W"])
+
+
+def accumulate_tanh(self, dz):
+    self.grads["W"] += self.x.T @ dz
+    self.grads["b"] += dz.sum(axis=0)
+
+
+FIX_WRONG = {
+    "the bug left in, dout W^T": (AffineTanh, "still dout W^T"),
+    "the slope applied twice": (tanh_fix(dx=lambda s, dz: (dz * (1 - s.out**2)) @ s.params["W"].T),
+                                "applied twice"),
+    "the slope at X, after W^T": (tanh_fix(dx=lambda s, dz: (dz / (1 - s.out**2)) @ s.params["W"].T
+                                           * (1 - np.tanh(s.x) ** 2)), "taken at X"),
+    "W not transposed": (tanh_fix(dx=lambda s, dz: dz @ s.params["W"]), "transpose"),
+    "the sigmoid's slope": (tanh_fix(slope=lambda y: y * (1 - y)), "the sigmoid's slope"),
+    "dout changed in place": (SlopeInPlace, "changed dout in place"),
+    "dx averaged over the batch": (tanh_fix(dx=lambda s, dz: dz @ s.params["W"].T / len(dz)),
+                                   "N = 4 times too small"),
+    "gradients accumulated": (tanh_fix(grads=accumulate_tanh), "added to (+=)"),
+    "forward changed to suit backward": (LinearForward, "no longer computes tanh(XW + b)"),
+    "dz returned, W forgotten": (tanh_fix(dx=lambda s, dz: dz), "has shape (4, 3), expected (4, 5)"),
+    "NaN": (tanh_fix(dx=lambda s, dz: np.full_like(s.x, np.nan)), "NaN"),
+    "an instance, not the class": (tanh_fix()(3, 3), "pass your class itself"),
+}
+
+DIAGNOSIS_WRONG = {  # what my_diagnosis() returns
+    "dW": ("dW", "affinetanh1.W right"),
+    "db": ("db", "affinetanh1.b right"),
+    "dW and db": ("dW and db", "not where the error is"),
+    "all three": ("All three.", "would be wrong too"),
+    "none: blames affine1": ("none", "a right layer fed a wrong dout"),
+    "dz, not an option": ("dz", "not one of the options"),
+    "NaN": (float("nan"), "not one of the options"),
+}
+
+WRONG = {  # exercise: {label: (answer, phrase of the message)}
+    **{e: {label: (student_class(e, backward), phrase) for label, (backward, phrase) in wrongs.items()}
+       for e, wrongs in LAYER_WRONG.items()},
+    "autograd": AUTOGRAD_WRONG,
+    "find_the_bug": {label: (lambda a=a: a, phrase) for label, (a, phrase) in DIAGNOSIS_WRONG.items()},
+    "fix_the_bug": FIX_WRONG,
+}
+
+RIGHT = {
+    **LAYER_RIGHT,
+    "autograd": {"reference": exercises._Value, "the lesson's solution": LessonValue, "a rewrite": Kahn},
+    "find_the_bug": {"dx": lambda: "dx", "dX": lambda: "dX", "dL/dX.": lambda: "dL/dX.",
+                     "the gradient it returns": lambda: " The gradient it returns "},
+    "fix_the_bug": {"the lesson's solution": tanh_fix(), "a rewrite": Rewrite},
+}
+
+
+@pytest.mark.parametrize("exercise, answer, phrase", [
+    pytest.param(e, answer, phrase, id=f"{e}: {label}")
+    for e, wrongs in WRONG.items() for label, (answer, phrase) in wrongs.items()])
+def test_wrong_answer_is_rejected_and_the_mistake_named(exercise, answer, phrase):
+    result = getattr(exercises, exercise).check(answer)
+    assert result.passed is False, repr(result)
+    assert phrase in result.message, repr(result)
+
+
+@pytest.mark.parametrize("exercise, answer", [
+    pytest.param(e, answer, id=f"{e}: {label}")
+    for e, rights in RIGHT.items() for label, answer in rights.items()])
+def test_right_answer_passes(exercise, answer):
+    result = getattr(exercises, exercise).check(answer)
+    assert result, repr(result)
+
+
+def test_unwritten_answers_of_exercise_4_say_so():
+    def my_diagnosis():
+        raise NotImplementedError
+
+    stub = type("FixedAffineTanh", (AffineTanh,), {"backward": lambda self, dout: my_diagnosis()})
+    for exercise, answer in ((exercises.find_the_bug, my_diagnosis), (exercises.fix_the_bug, stub)):
+        assert "not written yet" in exercise.check(answer).message

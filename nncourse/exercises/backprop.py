@@ -9,14 +9,20 @@ Your ``Value`` class builds each graph of ``GRAPHS`` (Mazur's network among them
 ``backward()`` from its root and must give the loss and every leaf's gradient of the reference,
 ``_Value``; a wrong answer is compared with the mistakes of ``SLIPS`` to name the likely one.
 In the lesson: ``exercises.autograd.check(Value)``.
+
+Exercise 4 hides a bug in the backward pass of ``AffineTanh``, Y = tanh(XW + b): you say which
+gradient is wrong (``exercises.find_the_bug.check(my_diagnosis)``), then fix it; the fixed class
+is gradient-checked as above, and a fix that is still wrong is compared with the ``FIXES``
+students write (``exercises.fix_the_bug.check(FixedAffineTanh)``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from nnlib import sigmoid
+from nnlib import Affine, sigmoid
 
+from .choices import check_answer
 from .compare import close, compare, sci
 from .framework import UNWRITTEN, Case, CheckResult, Exercise, Mistake, attempt, quietly, warned
 from .gradients import check_layer_class
@@ -324,4 +330,109 @@ autograd = Exercise("autograd", _check_autograd, hints=(
     "Local derivatives: d(a b)/da = b.data, d(a^n)/da = n a^(n - 1), d sigmoid(a)/da = s (1 - s) with "
     "s = out.data. For the order, a depth-first search that appends a node after all its parents "
     "gives a topological order; run the steps in reversed(order).",
+))
+
+
+# --- Exercise 4: find the bug in AffineTanh's backward pass, then fix it -----------------------
+
+class AffineTanh(Affine):
+    """The lesson's layer, bug included: Y = tanh(X W + b), whose backward returns dout W^T,
+    where the chain rule needs dz W^T with dz = dout (1 - Y^2). Its W and b are right."""
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        self.out = np.tanh(x @ self.params["W"] + self.params["b"])
+        return self.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        dz = dout * (1 - self.out**2)
+        self.grads["W"] = self.x.T @ dz
+        self.grads["b"] = dz.sum(axis=0)
+        return dout @ self.params["W"].T
+
+
+find_the_bug = Exercise("find_the_bug", lambda answer: check_answer(
+    answer, "dx", name="your diagnosis", options=("dx", "dW", "db", "all three", "none"),
+    accept=("dX", "x", "dL/dX", "the gradient it returns", "its dx", "the input gradient"),
+    explanation="AffineTanh's own W and b pass the check; what is wrong is below it, affine1's "
+                "gradients, which nnlib's Affine computes from the dout it receives: AffineTanh's dx. "
+                "A bug in the gradient a layer returns shows up in the layers below it.",
+    wrong={
+        "dW": "the check finds affinetanh1.W right (round-off only); look at which parameters it "
+              "finds wrong, and which layer they belong to.",
+        "db": "the check finds affinetanh1.b right (round-off only); look at which parameters it "
+              "finds wrong, and which layer they belong to.",
+        "dW and db": "the check finds both right (round-off only): AffineTanh's own parameters are "
+                     "not where the error is.",
+        "all three": "then AffineTanh's own W and b would be wrong too, and the check finds them right.",
+        "none": "affine1's gradients are wrong, but affine1 is nnlib's Affine: it computes them from "
+                "the dout it receives, and a right layer fed a wrong dout gives wrong gradients. "
+                "Which layer computes the dout that affine1 receives?",
+    }), hints=(
+    "A layer's parameter gradients are computed from the dout it receives. Which parameters does "
+    "the check find wrong, which layer holds them, and which layer computes the dout that reaches "
+    "them?",
+    "check_layer, which the lesson ran on a whole network, also checks the gradient with respect "
+    "to the input, x: run it on an AffineTanh alone, e.g. check_layer(AffineTanh(4, 3, rng=0), "
+    "np.ones((2, 4))).",
+))
+
+
+def _tanh_layer(d: int, m: int, seed: int):
+    return lambda cls: cls(d, m, rng=seed, init="xavier")
+
+
+TANH_CASES = (
+    Case("N = 4 samples, 5 inputs, 3 outputs", (_tanh_layer(5, 3, 11), _rng.standard_normal((4, 5))), n=4),
+    Case("a batch of 1, 3 inputs, 4 outputs", (_tanh_layer(3, 4, 12), _rng.standard_normal((1, 3))), n=1),
+    Case("N = 3, 3 inputs, 3 outputs (all square)",
+         (_tanh_layer(3, 3, 13), _rng.standard_normal((3, 3))), n=3),
+    Case("N = 6, 2 inputs, 5 outputs, large inputs (saturated units)",
+         (_tanh_layer(2, 5, 14), 3 * _rng.standard_normal((6, 2))), n=6),
+)
+
+
+def _dz(x: np.ndarray, dout: np.ndarray, params: dict) -> np.ndarray:
+    return dout * (1 - np.tanh(x @ params["W"] + params["b"]) ** 2)
+
+
+FIXES = (  # the fixes students write that are still wrong, and what each gets wrong
+    Mistake("it is still dout W^T, the bug itself. dout is dL/dY, the gradient of the tanh's output; "
+            "W^T carries back the gradient of the affine step's output, Z = XW + b.",
+            lambda x, dout, p: {"x": dout @ p["W"].T}),
+    Mistake("the tanh's slope is applied twice: dz has it already.",
+            lambda x, dout, p: {"x": (_dz(x, dout, p) * (1 - np.tanh(x @ p["W"] + p["b"]) ** 2)) @ p["W"].T}),
+    Mistake("the slope is taken at X, after W^T. The tanh acts on Z = XW + b, so its slope "
+            "1 - Y^2 multiplies dout before W^T carries it back; X's own slope is the business of "
+            "the layer below.",
+            lambda x, dout, p: {"x": (dout @ p["W"].T) * (1 - np.tanh(x) ** 2)}),
+    Mistake("W is not transposed (square shapes hide it): dz (N, M) times W (D, M) needs W^T to "
+            "give X's shape (N, D).",
+            lambda x, dout, p: {"x": _dz(x, dout, p) @ p["W"]}),
+    Mistake("y (1 - y) is the sigmoid's slope; the tanh's is 1 - y^2, as the line that computes dz "
+            "had it.",
+            lambda x, dout, p: {"x": (dout * np.tanh(x @ p["W"] + p["b"])
+                                      * (1 - np.tanh(x @ p["W"] + p["b"]))) @ p["W"].T}),
+)
+
+
+def _check_fix(answer: type) -> CheckResult:
+    if not isinstance(answer, type):
+        return CheckResult(False, "pass your class itself, FixedAffineTanh, not "
+                                  f"{type(answer).__name__} {answer!r}.")
+    for case in TANH_CASES:  # the bug is in backward: a forward changed to suit it is no fix
+        build, x = case.args
+        layer = quietly(lambda b=build: b(answer))
+        y = quietly(lambda made=layer, x=x: made.forward(x.copy()))
+        expected = np.tanh(x @ layer.params["W"] + layer.params["b"]) if layer is not None else None
+        if y is not None and not close(y, expected):
+            return CheckResult(False, f"On {case.name}: the forward pass no longer computes "
+                                      "tanh(XW + b). The bug is in backward; fix it there.")
+    return check_layer_class(answer, TANH_CASES, name="FixedAffineTanh", mistakes=FIXES)
+
+
+fix_the_bug = Exercise("fix_the_bug", _check_fix, hints=(
+    "Only one of the three gradients is wrong: compare what each of them is computed from.",
+    "Write the layer in two steps, Z = XW + b and Y = tanh(Z). An affine step hands back the "
+    "gradient of its own output times W^T, and the affine step's output is Z, not Y.",
 ))
