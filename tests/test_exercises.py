@@ -254,6 +254,21 @@ def test_every_exercise_has_two_hints_and_a_check_that_never_raises(topic):
         assert isinstance(result, CheckResult) and result.passed is False, repr(result)
 
 
+@pytest.mark.parametrize("topic", LESSON_MODULES)
+def test_every_exercise_keeps_its_wrong_answers_and_right_ones_as_tests(topic):
+    """Each topic's tests (tests/test_exercises_<topic>.py) list, for every exercise of the
+    topic, the wrong answers students write (WRONG: at least four, each rejected with its
+    mistake named) and the right ones (RIGHT: the reference and at least one rewrite, each
+    passed); the tests there run them."""
+    module = importlib.import_module(f"nncourse.exercises.{topic}")
+    tests = importlib.import_module(f"test_exercises_{topic}")
+    names = {e.name for e in vars(module).values() if isinstance(e, Exercise)}
+    assert set(tests.WRONG) == set(tests.RIGHT) == names
+    for name in names:
+        assert len(tests.WRONG[name]) >= 4, f"{topic}.{name}: {len(tests.WRONG[name])} wrong answers"
+        assert len(tests.RIGHT[name]) >= 2, f"{topic}.{name}: {len(tests.RIGHT[name])} right answers"
+
+
 def test_passed_messages_hold_no_machine_dependent_number():
     """nbval compares the printed PASSED lines: only fixed text, case names and tolerances."""
     from nncourse.exercises import perceptron
