@@ -1,5 +1,6 @@
 """An experiment log (lesson 05): a table of training runs, the settings of each run and the
-figures measured on it, filled as the runs are made, then sorted, chosen from and plotted.
+figures measured on it, filled as the runs are made, then sorted, chosen from and plotted; and
+labels spoiled on purpose, as a careless annotator would, to make a network overfit.
 
 The habit it supports: write every run down, the bad ones too, keep the figures that decide
 (validation) beside the ones that are only reported (test), and choose from the table by a
@@ -16,7 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from nnlib import Callback, Learner, evaluate
-from nnlib._validation import as_pair, check_number, describe, positive_int
+from nnlib._validation import as_labels, as_pair, check_number, describe, make_rng, positive_int
 
 from .plotstyle import LINE_COLOURS
 
@@ -28,6 +29,24 @@ def standard_error(accuracy: float, n: int) -> float:
     check_number(accuracy, "standard_error", "accuracy", "a number in [0, 1]", lambda v: 0 <= v <= 1)
     n = positive_int(n, "standard_error", "n")
     return float(np.sqrt(accuracy * (1 - accuracy) / n))
+
+
+def mislabel(y: np.ndarray, wrong_fraction: float, rng: np.random.Generator | int, *,
+             num_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Spoil labels as a careless annotator would: each label, with probability ``wrong_fraction``,
+    is replaced by one of the other num_classes - 1 classes, each equally likely (adding 1 to
+    C - 1 modulo C never gives the label back). ``y`` itself is left as it was.
+    Returns (the new labels, True where a label was spoiled). Shapes: y (N,) -> (N,), (N,).
+    """
+    num_classes = int(check_number(num_classes, "mislabel", "num_classes", "an integer >= 2 (a label needs "
+                                   "another class to be wrong)", lambda v: v >= 2, integer=True))
+    y = as_labels(y, "mislabel", "y", num_classes)
+    check_number(wrong_fraction, "mislabel", "wrong_fraction", "a number in [0, 1]", lambda v: 0 <= v <= 1)
+    rng = make_rng(rng, "mislabel")
+    spoiled = rng.random(len(y)) < wrong_fraction
+    y_new = y.copy()
+    y_new[spoiled] = (y[spoiled] + rng.integers(1, num_classes, spoiled.sum())) % num_classes
+    return y_new, spoiled
 
 
 class ExperimentLog:

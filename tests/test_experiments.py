@@ -158,3 +158,35 @@ def test_choosing_on_a_string_setting_is_refused():
     log.add(optimiser="sgd", val_acc=0.8)
     with pytest.raises(ValueError, match="setting 'optimiser' must be numeric"):
         log.choose_within_one_standard_error("val_acc", 100, "optimiser")
+
+
+def test_mislabel_spoils_the_given_share_with_another_class_each_equally_likely():
+    from nncourse.experiments import mislabel
+
+    y = np.arange(30_000) % 10
+    y_new, spoiled = mislabel(y, 0.2, 13, num_classes=10)
+    assert (y == np.arange(30_000) % 10).all()            # the labels given are left as they were
+    assert abs(spoiled.mean() - 0.2) < 0.01
+    assert (y_new[spoiled] != y[spoiled]).all() and (y_new[~spoiled] == y[~spoiled]).all()
+    shift = (y_new[spoiled] - y[spoiled]) % 10            # 1..9, each about a ninth of the time
+    assert set(np.unique(shift)) == set(range(1, 10))
+    assert np.abs(np.bincount(shift, minlength=10)[1:] / spoiled.sum() - 1 / 9).max() < 0.01
+    same, again = mislabel(y, 0.2, np.random.default_rng(13), num_classes=10)
+    assert (same == y_new).all() and (again == spoiled).all()      # a seed or its generator: one draw
+    assert not mislabel(y, 0.0, 1, num_classes=10)[1].any() and mislabel(y, 1.0, 1, num_classes=10)[1].all()
+
+
+@pytest.mark.parametrize("call, error, pattern", [
+    (lambda m: m([0, 1, 2], 1.5, 0, num_classes=3), ValueError,
+     r"wrong_fraction must be a number in \[0, 1\]"),
+    (lambda m: m([0, 1, 2], float("nan"), 0, num_classes=3), ValueError, "wrong_fraction"),
+    (lambda m: m([0, 1, 3], 0.2, 0, num_classes=3), ValueError, r"y must lie in 0..2 for 3 classes"),
+    (lambda m: m([0, 1, 2], 0.2, -1, num_classes=3), ValueError, "mislabel: rng must be"),
+    (lambda m: m([0, 1, 2], 0.2, 0, num_classes=2.5), TypeError, "num_classes must be an integer >= 2"),
+    (lambda m: m([0, 0, 0], 0.2, 0, num_classes=1), ValueError, "num_classes must be an integer >= 2"),
+])
+def test_mislabel_names_the_argument_it_refuses(call, error, pattern):
+    from nncourse.experiments import mislabel
+
+    with pytest.raises(error, match=pattern):
+        call(mislabel)
