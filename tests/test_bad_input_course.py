@@ -468,6 +468,15 @@ BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
          r"standard_error: accuracy must be a number in \[0, 1\]"),
         (lambda: experiments.standard_error(0.5, 0), ValueError,
          "standard_error: n must be a positive integer")],
+    ("experiments", "mislabel"): [
+        (lambda: experiments.mislabel(Y6, 1.5, 0, num_classes=3), ValueError,
+         r"mislabel: wrong_fraction must be a number in \[0, 1\]"),
+        (lambda: experiments.mislabel(Y6 + 3, 0.2, 0, num_classes=3), ValueError,
+         r"mislabel: y must lie in 0\.\.2 for 3 classes"),
+        (lambda: experiments.mislabel(Y6, 0.2, 0, num_classes=1), ValueError,
+         "mislabel: num_classes must be an integer >= 2"),
+        (lambda: experiments.mislabel(Y6, 0.2, -1, num_classes=3), ValueError,
+         "mislabel: rng must be a np.random.Generator")],
     ("weights", "weight_images"): [
         (lambda: weights.weight_images(mlp(), (2, 3)), TypeError,
          "weight_images: layer must be a Affine instance"),
