@@ -360,8 +360,8 @@ def test_the_lessons_affine_tanh_is_the_checks_and_only_its_dx_is_wrong():
         assert errors["x"] > 1e-2 and errors["W"] < 1e-8 and errors["b"] < 1e-8, errors
 
 
-def tanh_fix(dx=lambda self, dz: dz @ self.params["W"].T, slope=lambda y: 1 - y**2, grads=None):
-    """AffineTanh with backward rewritten by a student: dz = dout * slope(Y), then dx(self, dz)."""
+def tanh_fix(dx=lambda self, dout, dz: dz @ self.params["W"].T, slope=lambda y: 1 - y**2, grads=None):
+    """AffineTanh with backward rewritten by a student: dz = dout * slope(Y), then dx(self, dout, dz)."""
 
     def backward(self, dout):
         dz = dout * slope(self.out)
@@ -369,7 +369,7 @@ def tanh_fix(dx=lambda self, dz: dz @ self.params["W"].T, slope=lambda y: 1 - y*
             self.grads["W"], self.grads["b"] = self.x.T @ dz, dz.sum(axis=0)
         else:
             grads(self, dz)
-        return dx(self, dz)
+        return dx(self, dout, dz)
 
     return type("FixedAffineTanh", (AffineTanh,), {"backward": backward})
 
@@ -416,19 +416,19 @@ def accumulate_tanh(self, dz):
 
 FIX_WRONG = {
     "the bug left in, dout W^T": (AffineTanh, "still dout W^T"),
-    "the slope applied twice": (tanh_fix(dx=lambda s, dz: (dz * (1 - s.out**2)) @ s.params["W"].T),
+    "the slope applied twice": (tanh_fix(dx=lambda s, d, dz: (dz * (1 - s.out**2)) @ s.params["W"].T),
                                 "applied twice"),
-    "the slope at X, after W^T": (tanh_fix(dx=lambda s, dz: (dz / (1 - s.out**2)) @ s.params["W"].T
-                                           * (1 - np.tanh(s.x) ** 2)), "taken at X"),
-    "W not transposed": (tanh_fix(dx=lambda s, dz: dz @ s.params["W"]), "transpose"),
+    "the slope at X, after W^T": (tanh_fix(dx=lambda s, d, dz: d @ s.params["W"].T * (1 - np.tanh(s.x) ** 2)),
+                                  "taken at X"),
+    "W not transposed": (tanh_fix(dx=lambda s, d, dz: dz @ s.params["W"]), "transpose"),
     "the sigmoid's slope": (tanh_fix(slope=lambda y: y * (1 - y)), "the sigmoid's slope"),
     "dout changed in place": (SlopeInPlace, "changed dout in place"),
-    "dx averaged over the batch": (tanh_fix(dx=lambda s, dz: dz @ s.params["W"].T / len(dz)),
+    "dx averaged over the batch": (tanh_fix(dx=lambda s, d, dz: dz @ s.params["W"].T / len(dz)),
                                    "N = 4 times too small"),
     "gradients accumulated": (tanh_fix(grads=accumulate_tanh), "added to (+=)"),
     "forward changed to suit backward": (LinearForward, "no longer computes tanh(XW + b)"),
-    "dz returned, W forgotten": (tanh_fix(dx=lambda s, dz: dz), "has shape (4, 3), expected (4, 5)"),
-    "NaN": (tanh_fix(dx=lambda s, dz: np.full_like(s.x, np.nan)), "NaN"),
+    "dz returned, W forgotten": (tanh_fix(dx=lambda s, d, dz: dz), "has shape (4, 3), expected (4, 5)"),
+    "NaN": (tanh_fix(dx=lambda s, d, dz: np.full_like(s.x, np.nan)), "NaN"),
     "an instance, not the class": (tanh_fix()(3, 3), "pass your class itself"),
 }
 

@@ -396,7 +396,8 @@ def _dz(x: np.ndarray, dout: np.ndarray, params: dict) -> np.ndarray:
     return dout * (1 - np.tanh(x @ params["W"] + params["b"]) ** 2)
 
 
-FIXES = (  # the fixes students write that are still wrong, and what each gets wrong
+FIXES = (  # the fixes students write that are still wrong, and what each gets wrong (dz @ W, W
+    # not transposed, fails on the first case, whose W is not square: NumPy's error names it)
     Mistake("it is still dout W^T, the bug itself. dout is dL/dY, the gradient of the tanh's output; "
             "W^T carries back the gradient of the affine step's output, Z = XW + b.",
             lambda x, dout, p: {"x": dout @ p["W"].T}),
@@ -406,9 +407,6 @@ FIXES = (  # the fixes students write that are still wrong, and what each gets w
             "1 - Y^2 multiplies dout before W^T carries it back; X's own slope is the business of "
             "the layer below.",
             lambda x, dout, p: {"x": (dout @ p["W"].T) * (1 - np.tanh(x) ** 2)}),
-    Mistake("W is not transposed (square shapes hide it): dz (N, M) times W (D, M) needs W^T to "
-            "give X's shape (N, D).",
-            lambda x, dout, p: {"x": _dz(x, dout, p) @ p["W"]}),
     Mistake("y (1 - y) is the sigmoid's slope; the tanh's is 1 - y^2, as the line that computes dz "
             "had it.",
             lambda x, dout, p: {"x": (dout * np.tanh(x @ p["W"] + p["b"])
@@ -432,7 +430,8 @@ def _check_fix(answer: type) -> CheckResult:
 
 
 fix_the_bug = Exercise("fix_the_bug", _check_fix, hints=(
-    "Only one of the three gradients is wrong: compare what each of them is computed from.",
+    "The wrong gradient is the one your diagnosis names. Follow the chain rule from dout = dL/dY "
+    "back to X: through the tanh first, then through the affine step.",
     "Write the layer in two steps, Z = XW + b and Y = tanh(Z). An affine step hands back the "
     "gradient of its own output times W^T, and the affine step's output is Z, not Y.",
 ))
