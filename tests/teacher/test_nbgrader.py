@@ -23,12 +23,13 @@ import nbgrader_source  # noqa: E402
 from student_edition import BEGIN, END  # noqa: E402
 
 LESSON, ASSIGNMENT = "02-backprop-math", "backprop"
-CHECKS = ["MySigmoid-check", "MyAffine-check", "Value-check"]
+CHECKS = ["MySigmoid-check", "MyAffine-check", "Value-check", "my_diagnosis-check",
+          "FixedAffineTanh-check"]
 RIGHT_SIGMOID = "return dout * self.out * (1 - self.out)"
 WRONG_SIGMOID = "return dout * self.out"  # forgets the factor (1 - y)
-EXPECTED = {"alice": {"MySigmoid-check": 1.0, "MyAffine-check": 1.0, "Value-check": 1.0},  # all right
-            "bob": {"MySigmoid-check": 0.0, "MyAffine-check": 1.0, "Value-check": 1.0},  # a wrong sigmoid
-            "carol": {"MySigmoid-check": 0.0, "MyAffine-check": 0.0, "Value-check": 0.0}}  # nothing written
+EXPECTED = {"alice": dict.fromkeys(CHECKS, 1.0),  # all right
+            "bob": {**dict.fromkeys(CHECKS, 1.0), "MySigmoid-check": 0.0},  # a wrong sigmoid
+            "carol": dict.fromkeys(CHECKS, 0.0)}  # nothing written
 
 
 def nbgrader(course: Path, *args: str) -> None:
@@ -92,7 +93,7 @@ def test_the_student_version_has_stubs_and_locked_checks(course):
     assert RIGHT_SIGMOID not in text and "BEGIN SOLUTION" not in text
     solutions = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution")]
     checks = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert len(solutions) == 3 and all("raise NotImplementedError()" in c.source for c in solutions)
+    assert len(solutions) == len(CHECKS) and all("raise NotImplementedError()" in c.source for c in solutions)
     assert [c.metadata.nbgrader["grade_id"] for c in checks] == CHECKS
     assert all(c.metadata.nbgrader["locked"] and c.metadata.nbgrader["points"] == 1 for c in checks)
 
