@@ -1,11 +1,11 @@
-"""Lesson 03's exercise checks against the wrong answers students write: the softmax
-cross-entropy gradient, a prediction of the best learning rate, and the open task (near the
-Bayes rate with at most 21 parameters)."""
+"""Lesson 03's exercise checks against the wrong answers students write: the softmax's
+Jacobian, the softmax cross-entropy gradient, a prediction of the best learning rate, and the
+open task (near the Bayes rate with at most 21 parameters)."""
 
 import numpy as np
 import pytest
 
-from nnlib import one_hot, softmax
+from nnlib import numerical_gradient, one_hot, softmax
 
 from nncourse.exercises import annuli as exercises
 from nncourse.exercises.annuli import LEARNING_RATES, _near_bayes_run, learning_rate_runs
@@ -18,7 +18,48 @@ def train(lr):
     return {"loss": [final_loss[lr]]}
 
 
-# --- Exercise 1: the gradient ----------------------------------------------------------------
+# --- Exercise 1: the softmax's Jacobian --------------------------------------------------------
+
+def jacobian_solution(z):
+    p = softmax(z)
+    return np.diag(p) - np.outer(p, p)
+
+
+def jacobian_by_entries(z):  # p_i (delta_ij - p_j), written with broadcasting
+    p = softmax(z)
+    return p[:, None] * (np.eye(len(p)) - p[None, :])
+
+
+def jacobian_loop(z):
+    p, c = softmax(z), len(z)
+    J = np.zeros((c, c))
+    for i in range(c):
+        for j in range(c):
+            J[i, j] = p[i] * ((i == j) - p[j])
+    return J
+
+
+def from_p(formula):
+    """A Jacobian written with p = softmax(z): the wrong formulas a derivation ends with."""
+    return lambda z: formula(softmax(z))
+
+
+def jacobian_naive(z):
+    p = np.exp(z) / np.exp(z).sum()
+    return np.diag(p) - np.outer(p, p)
+
+
+def jacobian_in_place(z):
+    z -= z.max()
+    p = np.exp(z) / np.exp(z).sum()
+    return np.diag(p) - np.outer(p, p)
+
+
+def jacobian_of_scores(z):
+    return np.diag(z) - np.outer(z, z)
+
+
+# --- Exercise 2: the gradient ----------------------------------------------------------------
 
 def lesson_solution(Z, labels):
     n = len(Z)
@@ -66,7 +107,7 @@ def per_class(Z, labels):  # right only for a square Z
     return (softmax(Z) - one_hot(labels, Z.shape[1])) / Z.shape[1]
 
 
-# --- Exercise 2: the prediction --------------------------------------------------------------
+# --- Exercise 3: the prediction --------------------------------------------------------------
 
 def peeks():
     return min(final_loss, key=final_loss.get)
@@ -76,7 +117,7 @@ def runs_the_experiment():
     return min(LEARNING_RATES, key=lambda lr: train(lr)["loss"][-1])
 
 
-# --- Exercise 3: the open task ---------------------------------------------------------------
+# --- Exercise 4: the open task ---------------------------------------------------------------
 
 def settings(hidden=3, lr=0.5, momentum=0.99, batch_size=2000, epochs=1000):
     return {"hidden": hidden, "lr": lr, "momentum": momentum, "batch_size": batch_size, "epochs": epochs}
@@ -86,6 +127,18 @@ REFERENCE = settings()  # the lesson's solution
 
 
 WRONG = {
+    "softmax_jacobian": {
+        "the diagonal term missing": (from_p(lambda p: -np.outer(p, p)), "the diagonal term is missing"),
+        "p p^T with the wrong sign": (from_p(lambda p: np.diag(p) + np.outer(p, p)),
+                                      "the p p^T term has the wrong sign"),
+        "only the diagonal": (from_p(lambda p: np.diag(p * (1 - p))), "only the diagonal is filled in"),
+        "p_i (1 - p_j) everywhere": (from_p(lambda p: np.outer(p, 1 - p)),
+                                     "delta_ij is 1 only on the diagonal"),
+        "the whole sign flipped": (from_p(lambda p: np.outer(p, p) - np.diag(p)), "opposite sign"),
+        "naive exp (overflows near 1000)": (jacobian_naive, "overflow"),
+        "z changed in place": (jacobian_in_place, "changed its argument `z` in place"),
+        "scores instead of probabilities": (jacobian_of_scores, "instead of the probabilities"),
+    },
     "cross_entropy_gradient": {
         "no 1/N": (no_mean, "N = 5 times too large"),
         "sign flipped": (flipped, "opposite sign"),
@@ -121,6 +174,8 @@ WRONG = {
 }
 
 RIGHT = {
+    "softmax_jacobian": {"the lesson's solution": jacobian_solution,
+                         "entry by entry, broadcast": jacobian_by_entries, "two loops": jacobian_loop},
     "cross_entropy_gradient": {"the lesson's solution": lesson_solution, "with one_hot": with_one_hot},
     "learning_rate": {"3": lambda: 3, "3.0": lambda: 3.0, "'3'": lambda: "3",
                       "LEARNING_RATES[1]": lambda: LEARNING_RATES[1]},
@@ -146,6 +201,14 @@ def test_wrong_answer_is_rejected_and_the_mistake_named(exercise, answer, phrase
 def test_right_answer_passes(exercise, answer):
     result = getattr(exercises, exercise).check(answer)
     assert result, repr(result)
+
+
+def test_the_jacobian_reference_is_the_derivative_of_the_softmax():
+    """Row i of the Jacobian is the gradient of p_i: centred differences of nnlib's softmax, in
+    float64."""
+    z = np.array([0.3, -1.2, 2.0, 0.0, 0.7])
+    numeric = np.array([numerical_gradient(lambda v, i=i: softmax(v)[i], z.copy()) for i in range(5)])
+    assert np.abs(jacobian_solution(z) - numeric).max() < 1e-8
 
 
 def test_a_sentence_is_not_judged():

@@ -1,8 +1,10 @@
-"""Lesson 03's exercises: the softmax cross-entropy gradient, a prediction of which learning
-rate trains best (made before the experiment runs, and checked against it), and an open task:
-the Bayes rate, nearly, with the fewest parameters.
+"""Lesson 03's exercises: the softmax's Jacobian (derived on paper, then written), the softmax
+cross-entropy gradient, a prediction of which learning rate trains best (made before the
+experiment runs, and checked against it), and an open task: the Bayes rate, nearly, with the
+fewest parameters.
 
-In the lesson: ``exercises.cross_entropy_gradient.check(softmax_cross_entropy_grad)``,
+In the lesson: ``exercises.softmax_jacobian.check(softmax_jacobian)``,
+``exercises.cross_entropy_gradient.check(softmax_cross_entropy_grad)``,
 ``exercises.learning_rate.check(best_learning_rate)`` and ``exercises.near_bayes.check(settings)``;
 ``learning_rate_runs()`` returns the prediction's training histories, for the figure that follows.
 """
@@ -20,6 +22,55 @@ from ..annuli import annuli_network, annuli_posterior, make_annuli
 from .checks import check_function
 from .choices import check_prediction
 from .framework import Case, CheckResult, Exercise, Mistake, attempt
+
+# --- The softmax's Jacobian, derived on paper -------------------------------------------------
+
+def _softmax_jacobian(z: np.ndarray) -> np.ndarray:
+    p = softmax(z)
+    return np.diag(p) - np.outer(p, p)
+
+
+_jacobian_rng = np.random.default_rng(313)
+JACOBIAN_CASES = (
+    Case("3 scores", (np.array([1.0, 2.0, 0.5]),)),
+    Case("a single class (C = 1)", (np.array([3.0]),)),
+    Case("4 equal scores", (np.zeros(4),)),
+    Case("7 scores of different sizes", (3 * _jacobian_rng.standard_normal(7),)),
+    Case("scores near 1000 and -1000", (np.array([1000.0, 999.0, 997.0, -1000.0]),)),
+)
+
+
+def _jacobian_mistake(wrong):
+    """A mistake computed from p = softmax(z): ``wrong(p)``."""
+    return lambda z: wrong(softmax(z))
+
+
+softmax_jacobian = Exercise("softmax_jacobian", lambda answer: check_function(
+    answer, _softmax_jacobian, JACOBIAN_CASES, name="softmax_jacobian", mistakes=(
+        Mistake("the diagonal term is missing. For i = j the numerator exp(z_i) depends on z_j "
+                "too: that is where the delta_ij comes from.",
+                _jacobian_mistake(lambda p: -np.outer(p, p))),
+        Mistake("the p p^T term has the wrong sign. Raising z_j raises the denominator, which "
+                "lowers every p_i: that part is -p_i p_j.",
+                _jacobian_mistake(lambda p: np.diag(p) + np.outer(p, p))),
+        Mistake("only the diagonal is filled in. p_i depends on every z_j through the "
+                "denominator, so the entries off the diagonal are not 0.",
+                _jacobian_mistake(lambda p: np.diag(p * (1 - p)))),
+        Mistake("p_i (1 - p_j) in every entry. delta_ij is 1 only on the diagonal: off it the "
+                "entry is p_i (0 - p_j).",
+                _jacobian_mistake(lambda p: np.outer(p, 1 - p))),
+        Mistake("it is the formula written with the scores z instead of the probabilities "
+                "p = softmax(z).", lambda z: np.diag(z) - np.outer(z, z)),
+    )), hints=(
+    "Write p_i = exp(z_i) / S with S = sum_k exp(z_k), and differentiate the quotient with "
+    "respect to z_j: the denominator depends on every z_j, the numerator only on z_i.",
+    "The quotient rule gives (d exp(z_i)/dz_j * S - exp(z_i) * dS/dz_j) / S^2, with dS/dz_j = "
+    "exp(z_j); write both parts with p's. One part is a diagonal matrix, the other an outer "
+    "product (np.diag, np.outer), and p must be computed without overflow.",
+))
+
+
+# --- The softmax cross-entropy gradient -------------------------------------------------------
 
 _rng = np.random.default_rng(303)
 
