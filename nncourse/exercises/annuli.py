@@ -275,9 +275,9 @@ near_bayes = Exercise("near_bayes", _check_near_bayes, hints=(
     "Count the parameters of a 2-H-3 network (W1, b1, W2, b2): the budget leaves you the smallest "
     "network that section 7 found able to enclose the disc. So few units leave no room for "
     "sloppy training: which settings let 2,000 updates reach the very bottom of the loss?",
-    "Section 6's recipe (batches of 100, lr 0.2, momentum 0.9) leaves a 2-3-3 network 1 to 2 "
-    "points behind: every step follows a noisy estimate of the gradient, and 2,000 of them are only "
-    "100 epochs. Larger batches, up to all 2,000 points, make each step exact; momentum closer to 1 "
-    "builds up speed along a long, gentle valley. Then raise the learning rate until the loss "
-    "misbehaves, and back off.",
+    "Section 6's recipe (batches of 100, lr 0.2, momentum 0.9) left section 7's 2-3-3 network 1 "
+    "to 2 points behind after 200 epochs, and 2,000 updates are only 100 of them; each of its steps "
+    "follows a noisy estimate of the gradient. Larger batches, up to all 2,000 points, make each "
+    "step exact; momentum closer to 1 builds up speed along a long, gentle valley. Then raise the "
+    "learning rate until the loss misbehaves, and back off.",
 ))
