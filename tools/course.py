@@ -107,7 +107,7 @@ LESSONS = [
                     ("Dive into Deep Learning, softmax regression",
                      "https://d2l.ai/chapter_linear-classification/softmax-regression.html",
                      "the same model and its log-likelihood, in d2l's notation"))),
-    Lesson("02-backprop-math", "The maths of backpropagation", 105,
+    Lesson("02-backprop-math", "The maths of backpropagation", 115,
            "lesson 01; the chain rule",
            "where every term of the backpropagation formulas comes from, and how to check them",
            "Why a hidden layer: lesson 01's linear model fails on the rings of lesson 03. Then "
@@ -115,8 +115,9 @@ LESSONS = [
            "network, with the intuition of each factor; Mazur's small example drawn, worked by "
            "hand and then by nnlib to the same digits; a numerical gradient check of a whole "
            "network, and what backpropagation saves over it; squared error against "
-           "cross-entropy on the 8x8 digits, measured on held-out data; and a scalar autograd "
-           "of your own, the same rule on a graph of numbers.",
+           "cross-entropy on the 8x8 digits, measured on held-out data; a scalar autograd "
+           "of your own, the same rule on a graph of numbers; and a bug hidden in a backward "
+           "pass, tracked down with a gradient check.",
            builds_on=(("01-perceptron", "softmax, the log-likelihood and its gradient"),),
            reading=(("Michael Nielsen, chapter 2: how the backpropagation algorithm works",
                      "http://neuralnetworksanddeeplearning.com/chap2.html",
@@ -131,7 +132,7 @@ LESSONS = [
                     ("Goodfellow, Bengio and Courville, Deep Learning, section 6.5",
                      "https://www.deeplearningbook.org/contents/mlp.html",
                      "back-propagation on computational graphs, in general"))),
-    Lesson("03-annuli-classification", "Classifying the annuli", 75,
+    Lesson("03-annuli-classification", "Classifying the annuli", 95,
            "lesson 02",
            "how a hidden layer bends space, one gradient at a time",
            "A 2-H-3 network learns to separate three concentric rings. One sample traced "
@@ -140,7 +141,9 @@ LESSONS = [
            "the plateau at log 3; decision regions as the hidden layer grows; the rings seen "
            "in the space of three hidden units, where planes separate them; how close it gets "
            "to the best accuracy any classifier can reach on this data; and why deep networks "
-           "use ReLU rather than the sigmoid.",
+           "use ReLU rather than the sigmoid. Its exercises derive the softmax's Jacobian on "
+           "paper and ask for settings that bring a 21-parameter network within half a point "
+           "of that best accuracy.",
            builds_on=(("02-backprop-math", "the backward pass of a hidden layer, and gradient checks"),),
            reading=(("CS231n: a minimal neural network case study",
                      "https://cs231n.github.io/neural-networks-case-study/",
@@ -150,12 +153,13 @@ LESSONS = [
                      "how hidden layers bend and stretch space until classes come apart"),
                     ("TensorFlow Playground", "https://playground.tensorflow.org/",
                      "the same experiment in a browser, with more data sets"))),
-    Lesson("04-three-vs-eight-embeddings", "3 vs 8: the embedding a network learns", 80,
+    Lesson("04-three-vs-eight-embeddings", "3 vs 8: the embedding a network learns", 90,
            "lessons 01 and 03",
            "a network's last hidden layer is a new space where a line separates the classes",
            "A 784-100-100-2-1 network, drawn, trained with the Learner and callbacks to tell 3s "
            "from 8s; momentum and the scale of the inputs, seen on a 2-D bowl; why its "
-           "training and validation losses part ways. Its 2-D hidden layer is a new space in "
+           "training and validation losses part ways; the gradient of the binary cross-entropy, "
+           "derived on paper. Its 2-D hidden layer is a new space in "
            "which one straight line separates the classes: the test set plotted there with "
            "the logistic output's probability contours, compared with logistic regression on "
            "the raw pixels.",
@@ -170,14 +174,15 @@ LESSONS = [
                     ("Dive into Deep Learning, multilayer perceptrons",
                      "https://d2l.ai/chapter_multilayer-perceptrons/mlp.html",
                      "hidden layers, activations and their training"))),
-    Lesson("05-weight-visualisation", "What the weights look at", 60,
+    Lesson("05-weight-visualisation", "What the weights look at", 75,
            "lessons 01 and 02",
            "what a trained network's weights encode, and how regularisation changes them",
            "The first-layer weights of a 784-H-10 MNIST network as images, each digit's output "
            "projected back to the pixels, input-gradient saliency, and how the strength of L2 "
            "regularisation changes both the pictures and the test accuracy; then a small, "
            "noisy training set that overfits, cured by early stopping and by L2 chosen with "
-           "the one-standard-error rule, every run kept in a log.",
+           "the one-standard-error rule, every run kept in a log; you write the L2 penalty "
+           "and its gradient, and choose the settings of a run that beats both cures.",
            builds_on=(("01-perceptron", "weights seen as images, the softmax classifier on MNIST"),
                       ("02-backprop-math", "the backward pass, here taken down to the pixels")),
            reading=(("CS231n notes: visualizing what networks learn",
