@@ -254,14 +254,42 @@ def test_every_exercise_has_two_hints_and_a_check_that_never_raises(topic):
         assert isinstance(result, CheckResult) and result.passed is False, repr(result)
 
 
+def answer_tables():
+    """For each topic, its module of exercises and the tables of tests/test_exercises_<topic>.py:
+    WRONG = {exercise: {label: (answer, phrase the message must hold)}}, the wrong answers
+    students write, and RIGHT = {exercise: {label: answer}}, the reference and its rewrites."""
+    return {topic: (importlib.import_module(f"nncourse.exercises.{topic}"),
+                    importlib.import_module(f"test_exercises_{topic}")) for topic in LESSON_MODULES}
+
+
+@pytest.mark.parametrize("topic, exercise, answer, phrase", [
+    pytest.param(topic, e, answer, phrase, id=f"{topic}.{e}: {label}")
+    for topic, (_, tests) in answer_tables().items()
+    for e, wrongs in tests.WRONG.items() for label, (answer, phrase) in wrongs.items()])
+def test_wrong_answer_is_rejected_and_the_mistake_named(topic, exercise, answer, phrase):
+    module, _ = answer_tables()[topic]
+    result = getattr(module, exercise).check(answer)
+    assert result.passed is False, repr(result)
+    assert phrase in result.message, repr(result)
+
+
+@pytest.mark.parametrize("topic, exercise, answer", [
+    pytest.param(topic, e, answer, id=f"{topic}.{e}: {label}")
+    for topic, (_, tests) in answer_tables().items()
+    for e, rights in tests.RIGHT.items() for label, answer in rights.items()])
+def test_right_answer_passes(topic, exercise, answer):
+    module, _ = answer_tables()[topic]
+    result = getattr(module, exercise).check(answer)
+    assert result, repr(result)
+
+
 @pytest.mark.parametrize("topic", LESSON_MODULES)
 def test_every_exercise_keeps_its_wrong_answers_and_right_ones_as_tests(topic):
     """Each topic's tests (tests/test_exercises_<topic>.py) list, for every exercise of the
     topic, the wrong answers students write (WRONG: at least four, each rejected with its
     mistake named) and the right ones (RIGHT: the reference and at least one rewrite, each
-    passed); the tests there run them."""
-    module = importlib.import_module(f"nncourse.exercises.{topic}")
-    tests = importlib.import_module(f"test_exercises_{topic}")
+    passed); the two tests above run them (`pytest tests/test_exercises.py -k annuli` for one topic)."""
+    module, tests = answer_tables()[topic]
     names = {e.name for e in vars(module).values() if isinstance(e, Exercise)}
     assert set(tests.WRONG) == set(tests.RIGHT) == names
     for name in names:

@@ -186,21 +186,7 @@ RIGHT = {
 }
 
 
-@pytest.mark.parametrize("exercise, answer, phrase", [
-    pytest.param(e, answer, phrase, id=f"{e}: {label}")
-    for e, wrongs in WRONG.items() for label, (answer, phrase) in wrongs.items()])
-def test_wrong_answer_is_rejected_and_the_mistake_named(exercise, answer, phrase):
-    result = getattr(exercises, exercise).check(answer)
-    assert result.passed is False, repr(result)
-    assert phrase in result.message, repr(result)
-
-
-@pytest.mark.parametrize("exercise, answer", [
-    pytest.param(e, answer, id=f"{e}: {label}")
-    for e, rights in RIGHT.items() for label, answer in rights.items()])
-def test_right_answer_passes(exercise, answer):
-    result = getattr(exercises, exercise).check(answer)
-    assert result, repr(result)
+# WRONG and RIGHT are run by tests/test_exercises.py, with every topic's.
 
 
 def test_the_jacobian_reference_is_the_derivative_of_the_softmax():

@@ -3,7 +3,6 @@ records the validation accuracy, the shape of a 3-D embedding's boundary, one st
 and the gradient of the binary cross-entropy with respect to the logits."""
 
 import numpy as np
-import pytest
 
 from nnlib import SGD, Affine, BCEWithLogits, Callback, Model, evaluate, sigmoid
 
@@ -162,21 +161,7 @@ RIGHT = {
 }
 
 
-@pytest.mark.parametrize("exercise, answer, phrase", [
-    pytest.param(e, answer, phrase, id=f"{e}: {label}")
-    for e, wrongs in WRONG.items() for label, (answer, phrase) in wrongs.items()])
-def test_wrong_answer_is_rejected_and_the_mistake_named(exercise, answer, phrase):
-    result = getattr(exercises, exercise).check(answer)
-    assert result.passed is False, repr(result)
-    assert phrase in result.message, repr(result)
-
-
-@pytest.mark.parametrize("exercise, answer", [
-    pytest.param(e, answer, id=f"{e}: {label}")
-    for e, rights in RIGHT.items() for label, answer in rights.items()])
-def test_right_answer_passes(exercise, answer):
-    result = getattr(exercises, exercise).check(answer)
-    assert result, repr(result)
+# WRONG and RIGHT are run by tests/test_exercises.py, with every topic's.
 
 
 def test_a_sentence_is_for_the_student_to_judge():
