@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 from pathlib import Path
 
 import numpy as np
@@ -24,12 +25,17 @@ def _read_checksums(folder: Path) -> dict[str, str]:
     return {name: digest for digest, name in (line.split() for line in lines if line.strip())}
 
 
-def read_idx(path: Path, expected_sha256: str | None = None) -> np.ndarray:
+def read_idx(path: Path, expected_sha256: str | None = None, *, rows: slice | None = None) -> np.ndarray:
     """Read a gzip-compressed IDX file (MNIST's format) into a uint8 array.
 
     The header is a big-endian magic number (0x00 0x00 0x08 ndim, 0x08 meaning unsigned bytes)
-    followed by one uint32 per dimension; the data follow in C order.
+    followed by one uint32 per dimension; the data follow in C order. ``rows``, a slice of the
+    first axis such as ``slice(40_000, None)``, keeps only those rows: the others are
+    decompressed on the way and dropped, so they never fill the memory.
     """
+    if rows is not None and not (isinstance(rows, slice) and rows.step in (None, 1)):
+        raise TypeError(f"read_idx: rows must be a slice of consecutive rows such as "
+                        f"slice(40_000, None), got {rows!r}")
     path = Path(path)
     raw = path.read_bytes()
     if expected_sha256 is not None:
@@ -38,18 +44,27 @@ def read_idx(path: Path, expected_sha256: str | None = None) -> np.ndarray:
             raise ValueError(f"{path.name}: SHA-256 checksum mismatch (file corrupted or "
                              f"truncated): expected {expected_sha256}, got {actual}")
     try:
-        data = gzip.decompress(raw)
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as file:
+            head = file.read(4)
+            if len(head) < 4 or head[:2] != b"\x00\x00" or head[2] != 0x08:
+                raise ValueError(f"{path.name}: not an IDX file of unsigned bytes (bad magic number)")
+            ndim = head[3]
+            dims = file.read(4 * ndim)
+            shape = tuple(int(d) for d in np.frombuffer(dims, dtype=">u4", count=len(dims) // 4))
+            offset, row = 4 + 4 * ndim, int(np.prod(shape[1:]))
+            start, stop, _ = (rows or slice(None)).indices(shape[0] if shape else 0)
+            stop = max(start, stop)
+            file.seek(offset + start * row)
+            data = file.read((stop - start) * row)
+            while file.read(1 << 20):  # the rest, to check that the file is whole
+                pass
+            following = file.tell() - offset
     except (OSError, EOFError) as err:
         raise ValueError(f"{path.name}: not a complete gzip file ({err})") from err
-    if len(data) < 4 or data[:2] != b"\x00\x00" or data[2] != 0x08:
-        raise ValueError(f"{path.name}: not an IDX file of unsigned bytes (bad magic number)")
-    ndim = data[3]
-    shape = tuple(int(d) for d in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
-    offset = 4 + 4 * ndim
-    if len(data) - offset != int(np.prod(shape)):
+    if len(shape) != ndim or following != int(np.prod(shape)):
         raise ValueError(f"{path.name}: header promises shape {shape} "
-                         f"({int(np.prod(shape))} bytes) but {len(data) - offset} bytes follow")
-    return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
+                         f"({int(np.prod(shape))} bytes) but {following} bytes follow")
+    return np.frombuffer(data, dtype=np.uint8).reshape((stop - start, *shape[1:]))
 
 
 def load_mnist(folder: Path | str = MNIST_DIR) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -208,7 +208,11 @@ GRADS = {"affine1.W": (np.ones(2), np.ones(2))}
 
 BAD_CALLS = {  # (module, name): [(call, error, message pattern), ...]
     ("datasets", "read_idx"): [
-        (lambda: datasets.read_idx(Path("no-such-file.gz")), FileNotFoundError, "no-such-file.gz")],
+        (lambda: datasets.read_idx(Path("no-such-file.gz")), FileNotFoundError, "no-such-file.gz"),
+        (lambda: datasets.read_idx(Path("no-such-file.gz"), rows=[1, 2]), TypeError,
+         r"read_idx: rows must be a slice of consecutive rows .* got \[1, 2\]"),
+        (lambda: datasets.read_idx(Path("no-such-file.gz"), rows=slice(0, 10, 2)), TypeError,
+         "read_idx: rows must be a slice of consecutive rows")],
     ("datasets", "load_mnist"): [
         (lambda: datasets.load_mnist("no-such-folder"), FileNotFoundError, "no-such-folder")],
     ("datasets", "load_digits"): [

@@ -80,6 +80,24 @@ def test_malformed_idx_files_are_reported(tmp_path):
         read_idx(bad)
 
 
+def test_read_idx_keeps_only_the_rows_asked_for_and_still_checks_the_whole_file(tmp_path):
+    from nncourse.datasets import MNIST_DIR, _read_checksums, read_idx
+
+    name = "train-labels-idx1-ubyte.gz"
+    whole = read_idx(MNIST_DIR / name, _read_checksums(MNIST_DIR)[name])
+    for rows in (slice(40_000, None), slice(5, 8), slice(None, 3), slice(8, 5)):
+        np.testing.assert_array_equal(read_idx(MNIST_DIR / name, rows=rows), whole[rows])
+    images = read_idx(MNIST_DIR / "t10k-images-idx3-ubyte.gz", rows=slice(9_998, None))
+    assert images.shape == (2, 28, 28) and images.dtype == np.uint8
+    bad = tmp_path / "bad.gz"
+    bad.write_bytes(gzip.compress(b"\x00\x00\x08\x01\x00\x00\x00\x05abc"))
+    with pytest.raises(ValueError, match=r"header promises shape \(5,\)"):
+        read_idx(bad, rows=slice(0, 2))  # the two rows asked for are there, the file is not whole
+    bad.write_bytes((MNIST_DIR / name).read_bytes()[:-100])  # a truncated download
+    with pytest.raises(ValueError, match="not a complete gzip file"):
+        read_idx(bad, rows=slice(0, 10))
+
+
 def test_digits():
     images, labels = load_digits()
     assert images.shape == (1797, 8, 8) and labels.shape == (1797,)
